@@ -1,0 +1,430 @@
+//! The catalog: every documented error, exact text, with its semantics.
+//!
+//! The entries live in one static slice sorted by code, then by document order
+//! (generated into `catalog/table.rs` by `cargo xtask codegen`), so a code with several
+//! entries is one contiguous sub-slice and lookup is a binary search.
+//!
+//! ```
+//! let entries = lark_errors::lookup(40001);
+//! assert_eq!(entries.len(), 2); // the page documents 40001 twice
+//! assert_eq!(entries[0].message(), "market place app is not allowed to update user or department");
+//!
+//! let entry = lark_errors::resolve(40001, "Param Error.").unwrap();
+//! assert_eq!(entry.message(), "param error");
+//! ```
+
+use std::fmt;
+
+use crate::doc::Language;
+use crate::semantics::{Action, Category, TokenKind};
+use crate::template::{MatchQuality, Template};
+
+#[rustfmt::skip]
+mod table;
+
+/// A documented error: one row of the platform's error-code page.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub(crate) code: u32,
+    pub(crate) message: &'static str,
+    pub(crate) advice_zh: &'static str,
+    pub(crate) source: &'static Source,
+    pub(crate) line: u32,
+    pub(crate) english: Option<English>,
+    pub(crate) links: &'static [Link],
+    pub(crate) category: Category,
+    pub(crate) action: Action,
+    pub(crate) token: Option<TokenKind>,
+    pub(crate) http_status: Option<u16>,
+    pub(crate) reason: &'static str,
+}
+
+/// The English text of an entry, from the Lark international page.
+#[derive(Debug, PartialEq, Eq)]
+pub struct English {
+    pub(crate) message: &'static str,
+    pub(crate) advice: &'static str,
+    pub(crate) source: &'static Source,
+    pub(crate) line: u32,
+}
+
+/// A link found in an entry's advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Link {
+    /// The link text as written.
+    pub text: &'static str,
+    /// The target URL.
+    pub url: &'static str,
+}
+
+/// A vendored page of the platform's documentation that the catalog was built from.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct Source {
+    /// File name under `data/sources/`.
+    pub file: &'static str,
+    /// The page's title.
+    pub title: &'static str,
+    /// Where the page is published.
+    pub url: &'static str,
+    /// The page's date, `YYYY-MM-DD`.
+    pub updated: &'static str,
+    /// The page's language.
+    pub language: Language,
+}
+
+impl Entry {
+    /// The error code.
+    pub const fn code(&self) -> u32 {
+        self.code
+    }
+
+    /// The documented `msg`, exactly as on the page; may contain `%v` / `%s`.
+    pub const fn message(&self) -> &'static str {
+        self.message
+    }
+
+    /// The message as a [`Template`], for matching live messages and filling values.
+    pub const fn template(&self) -> Template<'static> {
+        Template::new(self.message)
+    }
+
+    /// The placeholders of the message in order (`%v` or `%s`).
+    pub fn placeholders(&self) -> Vec<&'static str> {
+        self.template().placeholders()
+    }
+
+    /// The Chinese troubleshooting advice: markdown, exactly as on the page (each line's
+    /// trailing whitespace trimmed).
+    pub const fn advice_zh(&self) -> &'static str {
+        self.advice_zh
+    }
+
+    /// The English advice, where the Lark international page documents the same code
+    /// with the same message (compared ignoring case and punctuation).
+    pub fn advice_en(&self) -> Option<&'static str> {
+        self.english.as_ref().map(|e| e.advice)
+    }
+
+    /// The advice in `language`, falling back to Chinese when there is no English text.
+    pub fn advice(&self, language: Language) -> &'static str {
+        match language {
+            Language::En => self.advice_en().unwrap_or(self.advice_zh),
+            Language::Zh => self.advice_zh,
+        }
+    }
+
+    /// The English text (message as the English page writes it, advice, page), if any.
+    pub const fn english(&self) -> Option<&English> {
+        self.english.as_ref()
+    }
+
+    /// The page the message and Chinese advice come from.
+    pub const fn source(&self) -> &'static Source {
+        self.source
+    }
+
+    /// The 1-based line of this entry's row in [`Entry::source`].
+    pub const fn line(&self) -> u32 {
+        self.line
+    }
+
+    /// The links found in the Chinese advice, in order.
+    pub const fn links(&self) -> &'static [Link] {
+        self.links
+    }
+
+    /// What went wrong.
+    pub const fn category(&self) -> Category {
+        self.category
+    }
+
+    /// What to do next.
+    pub const fn action(&self) -> Action {
+        self.action
+    }
+
+    /// Whether sending the request again can succeed; derived from [`Entry::action`].
+    pub const fn retryable(&self) -> bool {
+        self.action.is_retryable()
+    }
+
+    /// The access token the entry is about, where it is about one.
+    pub const fn token(&self) -> Option<TokenKind> {
+        self.token
+    }
+
+    /// The HTTP status the platform is known to send with this code (for example 429
+    /// for 99991400), where it is known; the page itself documents none.
+    pub const fn http_status(&self) -> Option<u16> {
+        self.http_status
+    }
+
+    /// Why the entry has its category and action: the reason of the rule or per-code
+    /// decision in `data/semantics.toml` that classified it.
+    pub const fn reason(&self) -> &'static str {
+        self.reason
+    }
+
+    /// The message with its placeholders filled from `values`, in order.
+    pub fn render_message(&self, values: &[&str]) -> String {
+        self.template().fill(values)
+    }
+
+    /// The error body the platform would send for this entry, `{"code":..,"msg":..}`,
+    /// with the placeholders filled from `values`. Useful for mock servers and tests.
+    ///
+    /// ```
+    /// let entry = &lark_errors::lookup(99991401)[0];
+    /// assert_eq!(
+    ///     entry.render_body(&["10.0.0.1"]),
+    ///     r#"{"code":99991401,"msg":"ip 10.0.0.1 is denied by app setting"}"#
+    /// );
+    /// ```
+    pub fn render_body(&self, values: &[&str]) -> String {
+        let msg = self.render_message(values);
+        let mut out = String::with_capacity(msg.len() + 32);
+        out.push_str("{\"code\":");
+        out.push_str(&self.code.to_string());
+        out.push_str(",\"msg\":");
+        push_json_string(&mut out, &msg);
+        out.push('}');
+        out
+    }
+}
+
+impl English {
+    /// The message as the English page writes it (may differ in case or punctuation).
+    pub const fn message(&self) -> &'static str {
+        self.message
+    }
+
+    /// The English troubleshooting advice, markdown as written.
+    pub const fn advice(&self) -> &'static str {
+        self.advice
+    }
+
+    /// The English page.
+    pub const fn source(&self) -> &'static Source {
+        self.source
+    }
+
+    /// The 1-based line of the row in the English page.
+    pub const fn line(&self) -> u32 {
+        self.line
+    }
+}
+
+impl fmt::Display for Entry {
+    /// `99991663 Invalid access token for authorization...`: code and message.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.code, self.message)
+    }
+}
+
+/// Every entry, sorted by code, then document order.
+///
+/// ```
+/// let all = lark_errors::entries();
+/// assert!(all.windows(2).all(|w| w[0].code() <= w[1].code()));
+/// ```
+pub fn entries() -> &'static [Entry] {
+    &table::ENTRIES
+}
+
+/// The pages the catalog was built from: the Chinese page first, then the English one.
+pub fn sources() -> &'static [Source] {
+    &table::SOURCES
+}
+
+/// All entries for `code`, in document order; empty when the code is not documented.
+///
+/// ```
+/// assert_eq!(lark_errors::lookup(99991663).len(), 1);
+/// assert!(lark_errors::lookup(12345).is_empty());
+/// ```
+pub fn lookup(code: u32) -> &'static [Entry] {
+    let all = entries();
+    let start = all.partition_point(|e| e.code < code);
+    let len = all[start..].partition_point(|e| e.code == code);
+    &all[start..start + len]
+}
+
+/// Whether `code` is documented.
+pub fn is_documented(code: u32) -> bool {
+    !lookup(code).is_empty()
+}
+
+/// The single best entry for `code` given the live `msg`; `None` for an undocumented
+/// code. See [`resolve_match`] for how it chooses.
+///
+/// ```
+/// let e = lark_errors::resolve(99992364, "user id cross tenant.").unwrap();
+/// assert_eq!(e.advice_zh(), "不能使用其他租户下的user_id，请检查后重试");
+/// ```
+pub fn resolve(code: u32, msg: &str) -> Option<&'static Entry> {
+    let entries = lookup(code);
+    match entries {
+        [] => None,
+        [only] => Some(only),
+        _ => resolve_match(code, msg).map(|r| r.entry),
+    }
+}
+
+/// The entry a live message resolved to, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution<'l> {
+    /// The chosen entry.
+    pub entry: &'static Entry,
+    /// How well the live message matched the entry's template; `None` when it did not
+    /// match and the entry was chosen because it is the code's only (or first) entry.
+    pub quality: Option<MatchQuality>,
+    /// The placeholder values found in the live message (empty without a match).
+    pub values: Vec<&'l str>,
+}
+
+/// Resolves `code` and a live `msg` to the best entry, with the match details.
+///
+/// Each of the code's entries is matched against `msg` (see [`Template::matches`]):
+/// the best match quality wins, then the most literal template text, then document
+/// order. When nothing matches, the code's first entry is returned with no quality: a
+/// documented code is still the best evidence even when its live text has drifted.
+///
+/// ```
+/// use lark_errors::template::MatchQuality;
+///
+/// let r = lark_errors::resolve_match(40008, "open_id ou_123 is not exist").unwrap();
+/// assert_eq!(r.entry.message(), "open_id %v is not exist");
+/// assert_eq!(r.quality, Some(MatchQuality::Exact));
+/// assert_eq!(r.values, ["ou_123"]);
+/// ```
+pub fn resolve_match(code: u32, msg: &str) -> Option<Resolution<'_>> {
+    let entries = lookup(code);
+    let first = entries.first()?;
+    let best = entries.iter().filter_map(|e| e.template().matches(msg).map(|m| (e, m))).max_by(
+        |(_, a), (_, b)| {
+            // `max_by` keeps the last of equals; compare reversed positions so ties go
+            // to document order.
+            (a.quality, a.literal_len)
+                .cmp(&(b.quality, b.literal_len))
+                .then(std::cmp::Ordering::Greater)
+        },
+    );
+    Some(match best {
+        Some((entry, m)) => Resolution { entry, quality: Some(m.quality), values: m.values },
+        None => Resolution { entry: first, quality: None, values: Vec::new() },
+    })
+}
+
+/// Appends `s` as a JSON string literal.
+pub(crate) fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(feature = "serde")]
+mod serde_impls {
+    use serde::Serialize;
+    use serde::ser::{SerializeStruct, Serializer};
+
+    use super::{Entry, Link, Source};
+
+    impl Serialize for Entry {
+        /// The entry object of DESIGN.md: `{code, message, placeholders, advice_zh,
+        /// advice_en, category, action, retryable, token, links}`, plus `http_status`,
+        /// `reason` and `source` (page file and line) for auditing.
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut s = serializer.serialize_struct("Entry", 13)?;
+            s.serialize_field("code", &self.code)?;
+            s.serialize_field("message", self.message)?;
+            s.serialize_field("placeholders", &self.placeholders())?;
+            s.serialize_field("advice_zh", self.advice_zh)?;
+            s.serialize_field("advice_en", &self.advice_en())?;
+            s.serialize_field("category", &self.category)?;
+            s.serialize_field("action", &self.action)?;
+            s.serialize_field("retryable", &self.retryable())?;
+            s.serialize_field("token", &self.token)?;
+            s.serialize_field("links", self.links)?;
+            s.serialize_field("http_status", &self.http_status)?;
+            s.serialize_field("reason", self.reason)?;
+            s.serialize_field(
+                "source",
+                &SourceRef {
+                    file: self.source.file,
+                    line: self.line,
+                    updated: self.source.updated,
+                },
+            )?;
+            s.end()
+        }
+    }
+
+    #[derive(Serialize)]
+    struct SourceRef {
+        file: &'static str,
+        line: u32,
+        updated: &'static str,
+    }
+
+    impl Serialize for Link {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut s = serializer.serialize_struct("Link", 2)?;
+            s.serialize_field("text", self.text)?;
+            s.serialize_field("url", self.url)?;
+            s.end()
+        }
+    }
+
+    impl Serialize for Source {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut s = serializer.serialize_struct("Source", 5)?;
+            s.serialize_field("file", self.file)?;
+            s.serialize_field("title", self.title)?;
+            s.serialize_field("url", self.url)?;
+            s.serialize_field("updated", self.updated)?;
+            s.serialize_field("language", self.language.as_str())?;
+            s.end()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_sorted_by_code_then_document_order() {
+        assert!(entries().windows(2).all(|w| (w[0].code, w[0].line) < (w[1].code, w[1].line)));
+    }
+
+    #[test]
+    fn lookup_finds_every_code_and_nothing_else() {
+        for e in entries() {
+            let found = lookup(e.code);
+            assert!(found.iter().any(|f| std::ptr::eq(f, e)));
+            assert!(found.iter().all(|f| f.code == e.code));
+        }
+        for code in [0, 1, 599, 601, 99_999_999, u32::MAX] {
+            assert!(lookup(code).is_empty(), "{code}");
+        }
+    }
+
+    #[test]
+    fn render_body_escapes_json() {
+        let e = &lookup(99991401)[0];
+        assert_eq!(
+            e.render_body(&["\"quoted\"\n"]),
+            r#"{"code":99991401,"msg":"ip \"quoted\"\n is denied by app setting"}"#
+        );
+    }
+}

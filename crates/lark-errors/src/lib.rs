@@ -1,0 +1,42 @@
+//! Every documented Feishu / Lark Open Platform error code as exact, typed, bilingual
+//! data, with what it means and what to do about it.
+//!
+//! The platform documents about 550 error codes on one page ("通用错误码"). This crate
+//! holds every row of that page, exactly as written (duplicates kept), with the English
+//! text of the Lark international page where it documents the same error, and for each
+//! entry a [`Category`] (what went wrong), an [`Action`] (what to do next) and, where it
+//! concerns one, a [`TokenKind`].
+//!
+//! ```
+//! use lark_errors::{Action, Category, TokenKind};
+//!
+//! let entry = lark_errors::resolve(99991663, "Invalid access token for authorization.").unwrap();
+//! assert_eq!(entry.category(), Category::Authentication);
+//! assert_eq!(entry.action(), Action::RefreshToken);
+//! assert_eq!(entry.token(), Some(TokenKind::TenantAccessToken));
+//! assert!(entry.advice_zh().contains("tenant_access_token"));
+//! ```
+//!
+//! Modules:
+//! - [`catalog`]: the entries, [`lookup`] and [`resolve`];
+//! - [`template`]: matching live messages against documented ones;
+//! - [`semantics`]: the category, action and token words;
+//! - [`doc`]: the parser of the platform's markdown page (used to build the catalog);
+//! - `diagnose` (feature `json`, on by default): HTTP responses into decisions;
+//! - [`retry`]: what to do next, given a diagnosis and an attempt number.
+//!
+//! Features: `serde` adds `Serialize` with stable snake_case JSON names; `json`
+//! (default) adds response diagnosis and implies `serde`.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod catalog;
+pub mod doc;
+pub mod semantics;
+pub mod template;
+
+pub use catalog::{
+    Entry, Resolution, entries, is_documented, lookup, resolve, resolve_match, sources,
+};
+pub use semantics::{Action, Category, TokenKind};

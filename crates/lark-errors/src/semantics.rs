@@ -1,0 +1,267 @@
+//! What an error means ([`Category`]), what to do about it ([`Action`]), and which
+//! access token it concerns ([`TokenKind`]).
+//!
+//! The words and their snake_case names are shared by every part of lark-errors (JSON
+//! output, the CLI, `data/semantics.toml`) and are stable.
+//!
+//! ```
+//! use lark_errors::{Action, Category};
+//!
+//! let entry = lark_errors::lookup(99991400).first().unwrap();
+//! assert_eq!(entry.category(), Category::RateLimited);
+//! assert_eq!(entry.action(), Action::WaitAndRetry);
+//! assert!(entry.action().is_retryable());
+//! assert_eq!("rate_limited".parse::<Category>(), Ok(Category::RateLimited));
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Declares a unit enum with stable snake_case names, `ALL`, `as_str`, `Display` and
+/// `FromStr`, so the list of words is written exactly once.
+macro_rules! words {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $word:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable snake_case name used in JSON, CSV and `data/semantics.toml`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word,)+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownWord;
+
+            fn from_str(s: &str) -> Result<Self, UnknownWord> {
+                match s {
+                    $($word => Ok($name::$variant),)+
+                    _ => Err(UnknownWord {
+                        kind: stringify!($name),
+                        word: s.chars().take(64).collect(),
+                        expected: &[$($word),+],
+                    }),
+                }
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let word = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                word.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+words! {
+    /// What went wrong. One per catalog entry.
+    pub enum Category {
+        /// Credentials missing, malformed, invalid or expired (access tokens, app
+        /// secret, OAuth code, session).
+        Authentication = "authentication",
+        /// The caller is known but lacks an API scope, a data range, a document
+        /// permission, user consent, or its IP is not allowed.
+        Permission = "permission",
+        /// A frequency limit was hit; the same request will succeed later.
+        RateLimited = "rate_limited",
+        /// A count, seat, usage or plan limit; waiting seconds will not help.
+        QuotaExceeded = "quota_exceeded",
+        /// The request itself is malformed: parameters, body, method, size.
+        InvalidRequest = "invalid_request",
+        /// A referenced resource or ID does not exist, or was deleted.
+        NotFound = "not_found",
+        /// Already exists, duplicate, or a concurrent modification.
+        Conflict = "conflict",
+        /// A valid request, but the current state or configuration forbids it.
+        FailedPrecondition = "failed_precondition",
+        /// Content failed review or is sensitive.
+        ContentRejected = "content_rejected",
+        /// The API, operation or document type is not supported or is offline.
+        Unsupported = "unsupported",
+        /// Temporarily unable: processing, loading, busy, timeout, retry later.
+        Unavailable = "unavailable",
+        /// A fault on the platform's side.
+        Internal = "internal",
+    }
+}
+
+words! {
+    /// What the caller should do next. One primary action per catalog entry.
+    pub enum Action {
+        /// Retry the same request with exponential backoff and jitter, a few times.
+        Retry = "retry",
+        /// Throttled: wait `x-ogw-ratelimit-reset` seconds (else back off), then retry.
+        WaitAndRetry = "wait_and_retry",
+        /// Get a fresh access token of the entry's token kind, then retry once.
+        RefreshToken = "refresh_token",
+        /// Concurrent-edit conflict: retry without parallel calls on the same resource.
+        RetrySerially = "retry_serially",
+        /// The end user must sign in or grant consent again.
+        Reauthorize = "reauthorize",
+        /// The app needs an API scope added in the developer console (and a new release).
+        RequestScope = "request_scope",
+        /// A tenant admin or the app owner must change a setting (visibility, IP
+        /// allowlist, install, seats, a feature switch).
+        AskAdmin = "ask_admin",
+        /// Correct the request: parameters, IDs, body, method, token type.
+        FixRequest = "fix_request",
+        /// A persistent platform fault: contact support with the log_id.
+        ContactSupport = "contact_support",
+    }
+}
+
+words! {
+    /// Which access token an entry is about.
+    pub enum TokenKind {
+        /// The app's token acting for a tenant.
+        TenantAccessToken = "tenant_access_token",
+        /// The app's own token.
+        AppAccessToken = "app_access_token",
+        /// A token acting for a signed-in user.
+        UserAccessToken = "user_access_token",
+    }
+}
+
+impl Action {
+    /// Whether the same request can succeed if sent again (after waiting, backing off
+    /// or refreshing a token). `refresh_token` is retryable once; see
+    /// [`crate::retry`] for the full decision.
+    ///
+    /// ```
+    /// use lark_errors::Action;
+    /// assert!(Action::RetrySerially.is_retryable());
+    /// assert!(!Action::RequestScope.is_retryable());
+    /// ```
+    pub const fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            Action::Retry | Action::WaitAndRetry | Action::RefreshToken | Action::RetrySerially
+        )
+    }
+
+    /// A short imperative phrase for people: "wait and retry", "fix the request".
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Action::Retry => "retry with backoff",
+            Action::WaitAndRetry => "wait for the rate limit to reset, then retry",
+            Action::RefreshToken => "refresh the access token and retry once",
+            Action::RetrySerially => "retry without parallel calls on the same resource",
+            Action::Reauthorize => "have the user sign in or grant consent again",
+            Action::RequestScope => {
+                "add the API scope in the developer console and release a new version"
+            }
+            Action::AskAdmin => "ask a tenant admin or the app owner to change a setting",
+            Action::FixRequest => "fix the request",
+            Action::ContactSupport => "contact support with the log_id",
+        }
+    }
+}
+
+impl Category {
+    /// A short phrase for people: "rate limited", "not found".
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Category::Authentication => "authentication failed",
+            Category::Permission => "permission denied",
+            Category::RateLimited => "rate limited",
+            Category::QuotaExceeded => "quota exceeded",
+            Category::InvalidRequest => "invalid request",
+            Category::NotFound => "not found",
+            Category::Conflict => "conflict",
+            Category::FailedPrecondition => "failed precondition",
+            Category::ContentRejected => "content rejected",
+            Category::Unsupported => "unsupported",
+            Category::Unavailable => "temporarily unavailable",
+            Category::Internal => "internal platform error",
+        }
+    }
+}
+
+/// A word that is not one of the known category, action or token-kind names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownWord {
+    /// Which kind of word was expected (`Category`, `Action`, `TokenKind`).
+    pub kind: &'static str,
+    /// The word given (at most 64 characters of it).
+    pub word: String,
+    /// The accepted words.
+    pub expected: &'static [&'static str],
+}
+
+impl fmt::Display for UnknownWord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown {} `{}` (expected one of: {})",
+            self.kind,
+            self.word,
+            self.expected.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownWord {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_for_every_word() {
+        for c in Category::ALL {
+            assert_eq!(c.as_str().parse::<Category>(), Ok(*c));
+        }
+        for a in Action::ALL {
+            assert_eq!(a.as_str().parse::<Action>(), Ok(*a));
+        }
+        for t in TokenKind::ALL {
+            assert_eq!(t.as_str().parse::<TokenKind>(), Ok(*t));
+        }
+        assert_eq!(Category::ALL.len(), 12);
+        assert_eq!(Action::ALL.len(), 9);
+    }
+
+    #[test]
+    fn retryable_follows_the_design_table() {
+        let retryable: Vec<&str> =
+            Action::ALL.iter().filter(|a| a.is_retryable()).map(|a| a.as_str()).collect();
+        assert_eq!(retryable, ["retry", "wait_and_retry", "refresh_token", "retry_serially"]);
+    }
+
+    #[test]
+    fn unknown_words_say_what_was_expected() {
+        let err = "throttled".parse::<Category>().unwrap_err();
+        assert!(err.to_string().contains("unknown Category `throttled`"));
+        assert!(err.to_string().contains("rate_limited"));
+    }
+}

@@ -1,0 +1,3 @@
+//! Development tasks for lark-errors. Run them with `cargo xtask <task>`.
+
+pub mod codegen;
