@@ -438,10 +438,8 @@ impl Parser {
                 match key.trim() {
                     "title" => self.metadata.title = value,
                     "source_url" | "url" => self.metadata.source_url = value,
-                    "updated" | "date" => {
-                        if self.metadata.updated.is_none() {
-                            self.metadata.updated = value.as_deref().and_then(parse_updated);
-                        }
+                    "updated" | "date" if self.metadata.updated.is_none() => {
+                        self.metadata.updated = value.as_deref().and_then(parse_updated);
                     }
                     "lang" | "language" => {
                         let lang = match value.as_deref().map(str::to_ascii_lowercase).as_deref() {

@@ -22,7 +22,8 @@
 //! - [`template`]: matching live messages against documented ones;
 //! - [`semantics`]: the category, action and token words;
 //! - [`doc`]: the parser of the platform's markdown page (used to build the catalog);
-//! - `diagnose` (feature `json`, on by default): HTTP responses into decisions;
+//! - [`diagnose`]: HTTP responses into decisions ([`diagnose::diagnose`] needs the
+//!   default `json` feature);
 //! - [`retry`]: what to do next, given a diagnosis and an attempt number.
 //!
 //! Features: `serde` adds `Serialize` with stable snake_case JSON names; `json`
@@ -32,7 +33,9 @@
 #![warn(missing_docs)]
 
 pub mod catalog;
+pub mod diagnose;
 pub mod doc;
+pub mod retry;
 pub mod semantics;
 pub mod template;
 
@@ -40,3 +43,8 @@ pub use catalog::{
     Entry, Resolution, entries, is_documented, lookup, resolve, resolve_match, sources,
 };
 pub use semantics::{Action, Category, TokenKind};
+
+pub use diagnose::Diagnosis;
+#[cfg(feature = "json")]
+pub use diagnose::diagnose;
+pub use retry::{RetryDecision, RetryPolicy};

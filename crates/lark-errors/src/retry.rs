@@ -1,0 +1,381 @@
+//! Retry decisions: given a [`Diagnosis`], the attempt so far and whether the request is
+//! idempotent, what to do next.
+//!
+//! [`RetryPolicy::decide`] is pure: no clock, no sleeping, no randomness of its own (the
+//! jitter source is passed in), so every rule is testable as a whole decision.
+//!
+//! The rules, in order:
+//! 1. success, an unclassified error, or an action that is not retryable: stop;
+//! 2. `refresh_token`: refresh that token and retry once, never twice in a row;
+//! 3. out of attempts: stop;
+//! 4. `internal` / `unavailable` failures (and unclassified ones) may have done work, so
+//!    they are retried only for idempotent requests; rate-limit and authentication
+//!    failures were rejected before any work, so they are safe to retry for any request;
+//! 5. wait `retry_after_secs` when the response gave it (bounded by the cap), else back
+//!    off exponentially with full jitter;
+//! 6. a wait that would overrun the total time budget: stop.
+//!
+//! ```
+//! use std::time::Duration;
+//! use lark_errors::diagnose::{diagnose, NoHeaders};
+//! use lark_errors::retry::{Attempt, RetryDecision, RetryPolicy, StopReason};
+//!
+//! let policy = RetryPolicy::default();
+//! let headers = [("x-ogw-ratelimit-reset", "3")];
+//! let limited = diagnose(Some(429), &headers[..], br#"{"code":99991400,"msg":"request trigger frequency limit"}"#);
+//! let first = Attempt::first(false); // a POST: not idempotent, still safe to retry here
+//! assert_eq!(
+//!     policy.decide(&limited, &first, &mut || 0.5),
+//!     RetryDecision::Retry { after: Duration::from_secs(3) }
+//! );
+//!
+//! let quota = diagnose(Some(429), &NoHeaders, br#"{"code":99991403,"msg":"monthly quota exceeded"}"#);
+//! assert!(matches!(policy.decide(&quota, &first, &mut || 0.5), RetryDecision::Stop(StopReason::NotRetryable(_))));
+//! ```
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::diagnose::Diagnosis;
+use crate::semantics::{Action, Category, TokenKind};
+
+/// Limits on retrying.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (so 1 means never retry).
+    pub max_attempts: u32,
+    /// The first backoff delay; each further attempt doubles it.
+    pub base_delay: Duration,
+    /// No single wait is longer than this, whether backoff or a rate-limit reset.
+    pub max_delay: Duration,
+    /// No retry is scheduled past this much time since the first attempt.
+    pub budget: Option<Duration>,
+}
+
+impl Default for RetryPolicy {
+    /// 4 attempts, 500 ms base delay, waits capped at 60 s (the platform's rate-limit
+    /// windows are at most a minute), 2 minutes in all.
+    fn default() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(60),
+            budget: Some(Duration::from_secs(120)),
+        }
+    }
+}
+
+/// Where a request stands after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempt {
+    /// Attempts made so far, including the one that just failed (1 after the first).
+    pub number: u32,
+    /// Time since the first attempt started.
+    pub elapsed: Duration,
+    /// Whether sending the request twice is harmless (GET, PUT, DELETE, or a request the
+    /// caller knows to be idempotent).
+    pub idempotent: bool,
+    /// Whether the previous retry was a token refresh.
+    pub after_refresh: bool,
+}
+
+impl Attempt {
+    /// The state after the first attempt failed.
+    pub const fn first(idempotent: bool) -> Attempt {
+        Attempt { number: 1, elapsed: Duration::ZERO, idempotent, after_refresh: false }
+    }
+
+    /// The state after the next attempt, which followed `decision`.
+    pub fn next(self, decision: &RetryDecision, elapsed: Duration) -> Attempt {
+        Attempt {
+            number: self.number.saturating_add(1),
+            elapsed,
+            idempotent: self.idempotent,
+            after_refresh: matches!(decision, RetryDecision::RefreshToken { .. }),
+        }
+    }
+}
+
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RetryDecision {
+    /// Send the same request again after waiting.
+    Retry {
+        /// How long to wait first.
+        after: Duration,
+    },
+    /// Get a fresh token of this kind (the one the request used, when `None`), then send
+    /// the request again once with it.
+    RefreshToken {
+        /// The token to refresh.
+        token: Option<TokenKind>,
+    },
+    /// Do not send the request again.
+    Stop(StopReason),
+}
+
+/// Why a request is not sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StopReason {
+    /// The response was a success.
+    Success,
+    /// Nothing is known about the error.
+    Unclassified,
+    /// The action says the same request cannot succeed (fix it, ask an admin, ...).
+    NotRetryable(Action),
+    /// The failure may have done work and the request is not idempotent.
+    NotIdempotent,
+    /// A token refresh was already tried for this request and it failed again.
+    RefreshAlreadyTried,
+    /// The attempt limit is reached.
+    AttemptsExhausted,
+    /// The wait would overrun the total time budget.
+    BudgetExhausted,
+}
+
+impl fmt::Display for StopReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StopReason::Success => f.write_str("success"),
+            StopReason::Unclassified => f.write_str("unclassified error"),
+            StopReason::NotRetryable(action) => write!(f, "not retryable: {}", action.describe()),
+            StopReason::NotIdempotent => {
+                f.write_str("the request is not idempotent and may have done work")
+            }
+            StopReason::RefreshAlreadyTried => {
+                f.write_str("the token was refreshed already and still fails")
+            }
+            StopReason::AttemptsExhausted => f.write_str("attempt limit reached"),
+            StopReason::BudgetExhausted => f.write_str("retry time budget exhausted"),
+        }
+    }
+}
+
+impl fmt::Display for RetryDecision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RetryDecision::Retry { after } => write!(f, "retry after {} ms", after.as_millis()),
+            RetryDecision::RefreshToken { token: Some(t) } => {
+                write!(f, "refresh the {t} and retry once")
+            }
+            RetryDecision::RefreshToken { token: None } => {
+                f.write_str("refresh the access token and retry once")
+            }
+            RetryDecision::Stop(reason) => write!(f, "stop: {reason}"),
+        }
+    }
+}
+
+/// A source of jitter: each call gives a fraction in `[0, 1]`.
+pub trait Jitter {
+    /// The next fraction.
+    fn fraction(&mut self) -> f64;
+}
+
+impl<F: FnMut() -> f64> Jitter for F {
+    fn fraction(&mut self) -> f64 {
+        self()
+    }
+}
+
+/// A small seeded generator (SplitMix64) for jitter, reproducible from its seed.
+///
+/// ```
+/// use lark_errors::retry::{Jitter, SplitMix64};
+/// let mut a = SplitMix64::new(7);
+/// let mut b = SplitMix64::new(7);
+/// assert_eq!(a.fraction(), b.fraction());
+/// ```
+#[derive(Debug, Clone)]
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    /// A generator starting from `seed`.
+    pub const fn new(seed: u64) -> SplitMix64 {
+        SplitMix64(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+impl Jitter for SplitMix64 {
+    fn fraction(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+impl RetryPolicy {
+    /// Decides what to do after `attempt` ended with `diagnosis`.
+    pub fn decide(
+        &self,
+        diagnosis: &Diagnosis,
+        attempt: &Attempt,
+        jitter: &mut impl Jitter,
+    ) -> RetryDecision {
+        use RetryDecision::{RefreshToken, Retry, Stop};
+
+        if diagnosis.is_success() {
+            return Stop(StopReason::Success);
+        }
+        let Some(action) = diagnosis.action else { return Stop(StopReason::Unclassified) };
+        if !action.is_retryable() {
+            return Stop(StopReason::NotRetryable(action));
+        }
+        if action == Action::RefreshToken && attempt.after_refresh {
+            return Stop(StopReason::RefreshAlreadyTried);
+        }
+        if attempt.number >= self.max_attempts {
+            return Stop(StopReason::AttemptsExhausted);
+        }
+        if action == Action::RefreshToken {
+            return RefreshToken { token: diagnosis.token };
+        }
+        let may_have_done_work =
+            matches!(diagnosis.category, Some(Category::Internal | Category::Unavailable) | None);
+        if may_have_done_work && !attempt.idempotent {
+            return Stop(StopReason::NotIdempotent);
+        }
+        let after = match diagnosis.retry_after_secs {
+            Some(secs) => Duration::from_secs(secs).min(self.max_delay),
+            None => self.backoff(attempt.number, jitter),
+        };
+        if self.budget.is_some_and(|budget| attempt.elapsed.saturating_add(after) > budget) {
+            return Stop(StopReason::BudgetExhausted);
+        }
+        Retry { after }
+    }
+
+    /// Full-jitter exponential backoff after attempt `number`: a random wait between zero
+    /// and `min(max_delay, base_delay * 2^(number - 1))`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use lark_errors::retry::RetryPolicy;
+    /// let p = RetryPolicy::default();
+    /// assert_eq!(p.backoff(1, &mut || 1.0), Duration::from_millis(500));
+    /// assert_eq!(p.backoff(3, &mut || 1.0), Duration::from_millis(2000));
+    /// assert_eq!(p.backoff(3, &mut || 0.5), Duration::from_millis(1000));
+    /// assert_eq!(p.backoff(40, &mut || 1.0), p.max_delay);
+    /// ```
+    pub fn backoff(&self, number: u32, jitter: &mut impl Jitter) -> Duration {
+        let exp = 1u32.checked_shl(number.saturating_sub(1)).unwrap_or(u32::MAX);
+        let ceiling = self.base_delay.saturating_mul(exp).min(self.max_delay);
+        let fraction = jitter.fraction();
+        let fraction = if fraction.is_finite() { fraction.clamp(0.0, 1.0) } else { 1.0 };
+        ceiling.mul_f64(fraction)
+    }
+}
+
+#[cfg(all(test, feature = "json"))]
+mod tests {
+    use super::*;
+    use crate::diagnose::{NoHeaders, diagnose};
+
+    fn diag(status: u16, body: &str) -> Diagnosis {
+        diagnose(Some(status), &NoHeaders, body.as_bytes())
+    }
+
+    const INTERNAL: &str = r#"{"code":1500,"msg":"internal error"}"#;
+
+    #[test]
+    fn internal_errors_only_for_idempotent_requests() {
+        let p = RetryPolicy::default();
+        let d = diag(500, INTERNAL);
+        assert_eq!(
+            p.decide(&d, &Attempt::first(false), &mut || 1.0),
+            RetryDecision::Stop(StopReason::NotIdempotent)
+        );
+        assert_eq!(
+            p.decide(&d, &Attempt::first(true), &mut || 1.0),
+            RetryDecision::Retry { after: Duration::from_millis(500) }
+        );
+    }
+
+    #[test]
+    fn attempts_and_budget_are_limits() {
+        let p = RetryPolicy { max_attempts: 3, ..RetryPolicy::default() };
+        let d = diag(500, INTERNAL);
+        let mut a = Attempt::first(true);
+        let mut delays = Vec::new();
+        loop {
+            match p.decide(&d, &a, &mut || 1.0) {
+                RetryDecision::Retry { after } => {
+                    delays.push(after);
+                    a = a.next(&RetryDecision::Retry { after }, Duration::ZERO);
+                }
+                other => {
+                    assert_eq!(other, RetryDecision::Stop(StopReason::AttemptsExhausted));
+                    break;
+                }
+            }
+        }
+        assert_eq!(delays, [Duration::from_millis(500), Duration::from_millis(1000)]);
+        let late = Attempt { elapsed: Duration::from_secs(119), ..Attempt::first(true) };
+        assert_eq!(
+            p.decide(&d, &late, &mut || 1.0),
+            RetryDecision::Stop(StopReason::BudgetExhausted)
+        );
+    }
+
+    #[test]
+    fn token_refresh_once_never_twice_in_a_row() {
+        let p = RetryPolicy::default();
+        let d = diag(400, r#"{"code":99991663,"msg":"Invalid access token for authorization"}"#);
+        let first = Attempt::first(false);
+        let decision = p.decide(&d, &first, &mut || 1.0);
+        assert_eq!(decision, RetryDecision::RefreshToken { token: d.token });
+        let second = first.next(&decision, Duration::ZERO);
+        assert_eq!(
+            p.decide(&d, &second, &mut || 1.0),
+            RetryDecision::Stop(StopReason::RefreshAlreadyTried)
+        );
+    }
+
+    #[test]
+    fn rate_limit_wait_is_capped() {
+        let p = RetryPolicy { max_delay: Duration::from_secs(10), ..RetryPolicy::default() };
+        let h = [("x-ogw-ratelimit-reset", "52")];
+        let d = diagnose(
+            Some(429),
+            &h[..],
+            br#"{"code":99991400,"msg":"request trigger frequency limit"}"#,
+        );
+        assert_eq!(
+            p.decide(&d, &Attempt::first(false), &mut || 0.0),
+            RetryDecision::Retry { after: Duration::from_secs(10) }
+        );
+    }
+
+    #[test]
+    fn success_and_unclassified_stop() {
+        let p = RetryPolicy::default();
+        assert_eq!(
+            p.decide(&diag(200, r#"{"code":0}"#), &Attempt::first(true), &mut || 1.0),
+            RetryDecision::Stop(StopReason::Success)
+        );
+        let unknown = diagnose(None, &NoHeaders, br#"{"code":777777,"msg":"zzz"}"#);
+        assert_eq!(
+            p.decide(&unknown, &Attempt::first(true), &mut || 1.0),
+            RetryDecision::Stop(StopReason::Unclassified)
+        );
+    }
+
+    #[test]
+    fn bad_jitter_is_clamped() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.backoff(1, &mut || f64::NAN), Duration::from_millis(500));
+        assert_eq!(p.backoff(1, &mut || -3.0), Duration::ZERO);
+        assert_eq!(p.backoff(u32::MAX, &mut || 1.0), p.max_delay);
+        let mut g = SplitMix64::new(1);
+        assert!((0..1000).all(|_| (0.0..1.0).contains(&g.fraction())));
+    }
+}
