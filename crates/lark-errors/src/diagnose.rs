@@ -373,8 +373,13 @@ pub fn diagnose<H: Headers + ?Sized>(status: Option<u16>, headers: &H, body: &[u
 }
 
 #[cfg(feature = "json")]
+mod body;
+
+#[cfg(feature = "json")]
 impl ErrorBody {
-    /// Parses a Feishu error body.
+    /// Parses a Feishu error body. Keys it does not use are skipped and values of an
+    /// unexpected type are ignored; only a missing or non-integer `code` and JSON that
+    /// is not an object are errors.
     ///
     /// ```
     /// use lark_errors::diagnose::ErrorBody;
@@ -383,87 +388,7 @@ impl ErrorBody {
     /// assert_eq!(b.log_id.as_deref(), Some("L"));
     /// ```
     pub fn parse(body: &[u8]) -> Result<ErrorBody, BodyError> {
-        use serde_json::Value;
-
-        if body.iter().all(u8::is_ascii_whitespace) {
-            return Err(BodyError::Empty);
-        }
-        let value: Value = serde_json::from_slice(body)
-            .map_err(|e| BodyError::NotJson { reason: e.to_string() })?;
-        let Value::Object(obj) = value else { return Err(BodyError::NotObject) };
-        let string = |v: Option<&Value>| -> Option<String> {
-            match v? {
-                Value::String(s) => Some(s.clone()),
-                Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            }
-        };
-        let error = obj.get("error").and_then(Value::as_object);
-        let list = |key: &str| -> &[Value] {
-            error.and_then(|e| e.get(key)).and_then(Value::as_array).map_or(&[], Vec::as_slice)
-        };
-        let code = match obj.get("code") {
-            None | Some(Value::Null) => None,
-            Some(v) => Some(code_of(v).ok_or_else(|| BodyError::BadCode {
-                text: v.to_string().chars().take(64).collect(),
-            })?),
-        };
-        let parsed = ErrorBody {
-            code,
-            msg: string(obj.get("msg")),
-            log_id: string(obj.get("log_id")).or_else(|| string(error?.get("log_id"))),
-            error_message: string(error.and_then(|e| e.get("message"))),
-            troubleshooter: string(error.and_then(|e| e.get("troubleshooter"))),
-            details: list("details")
-                .iter()
-                .filter_map(|d| {
-                    Some((string(d.get("key"))?, string(d.get("value")).unwrap_or_default()))
-                })
-                .collect(),
-            permission_violations: list("permission_violations")
-                .iter()
-                .map(|v| PermissionViolation {
-                    kind: string(v.get("type")),
-                    subject: string(v.get("subject")),
-                    description: string(v.get("description")),
-                })
-                .collect(),
-            field_violations: list("field_violations")
-                .iter()
-                .filter_map(|v| {
-                    Some(FieldViolation {
-                        field: string(v.get("field"))?,
-                        value: string(v.get("value")),
-                        description: string(v.get("description")),
-                    })
-                })
-                .collect(),
-            helps: list("helps")
-                .iter()
-                .filter_map(|v| {
-                    Some(Help {
-                        url: string(v.get("url"))?,
-                        description: string(v.get("description")),
-                    })
-                })
-                .collect(),
-        };
-        if parsed.code.is_none() {
-            return Err(BodyError::NoCode);
-        }
-        Ok(parsed)
-    }
-}
-
-#[cfg(feature = "json")]
-fn code_of(v: &serde_json::Value) -> Option<i64> {
-    match v {
-        serde_json::Value::Number(n) => n.as_i64().or_else(|| {
-            let f = n.as_f64()?;
-            (f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64)
-        }),
-        serde_json::Value::String(s) => s.trim().parse().ok(),
-        _ => None,
+        body::parse(body)
     }
 }
 

@@ -1,0 +1,410 @@
+//! Reading a Feishu error body with serde_json, leniently and without building a
+//! `serde_json::Value`.
+//!
+//! Every object in the body is read by one visitor that keeps the few keys a diagnosis
+//! uses and skips everything else. A value of an unexpected type (a number where a
+//! string was expected, an object where a list was) is ignored rather than failing the
+//! whole body, and strings are borrowed from the input where they have no escapes, so a
+//! typical body is read with a handful of small allocations.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::{BodyError, ErrorBody, FieldViolation, Help, PermissionViolation};
+
+pub(super) fn parse(body: &[u8]) -> Result<ErrorBody, BodyError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(BodyError::Empty);
+    }
+    let root: Root<'_> =
+        serde_json::from_slice(body).map_err(|e| BodyError::NotJson { reason: e.to_string() })?;
+    let Root::Object(obj) = root else { return Err(BodyError::NotObject) };
+    let code = match &obj.code {
+        None | Some(Scalar::Null) => return Err(BodyError::NoCode),
+        Some(scalar) => {
+            scalar.integer().ok_or_else(|| BodyError::BadCode { text: scalar.describe() })?
+        }
+    };
+    let error = obj.error.as_deref();
+    let text = |s: &Option<Scalar<'_>>| s.as_ref().and_then(Scalar::text);
+    let none: &[Object<'_>] = &[];
+    Ok(ErrorBody {
+        code: Some(code),
+        msg: text(&obj.msg),
+        log_id: text(&obj.log_id).or_else(|| error.and_then(|e| text(&e.log_id))),
+        error_message: error.and_then(|e| text(&e.message)),
+        troubleshooter: error.and_then(|e| text(&e.troubleshooter)),
+        details: error
+            .map_or(none, |e| &e.details)
+            .iter()
+            .filter_map(|d| Some((text(&d.key)?, text(&d.value).unwrap_or_default())))
+            .collect(),
+        permission_violations: error
+            .map_or(none, |e| &e.permission_violations)
+            .iter()
+            .map(|v| PermissionViolation {
+                kind: text(&v.kind),
+                subject: text(&v.subject),
+                description: text(&v.description),
+            })
+            .collect(),
+        field_violations: error
+            .map_or(none, |e| &e.field_violations)
+            .iter()
+            .filter_map(|v| {
+                Some(FieldViolation {
+                    field: text(&v.field)?,
+                    value: text(&v.value),
+                    description: text(&v.description),
+                })
+            })
+            .collect(),
+        helps: error
+            .map_or(none, |e| &e.helps)
+            .iter()
+            .filter_map(|v| Some(Help { url: text(&v.url)?, description: text(&v.description) }))
+            .collect(),
+    })
+}
+
+/// A JSON scalar, or a marker for a value of another shape.
+#[derive(Debug)]
+enum Scalar<'a> {
+    Str(Cow<'a, str>),
+    Int(i64),
+    /// A number that is not an `i64`: too big, or fractional.
+    Float(f64),
+    Null,
+    Other,
+}
+
+impl Scalar<'_> {
+    fn text(&self) -> Option<String> {
+        match self {
+            Scalar::Str(s) => Some(s.clone().into_owned()),
+            Scalar::Int(n) => Some(n.to_string()),
+            Scalar::Float(f) => Some(f.to_string()),
+            Scalar::Null | Scalar::Other => None,
+        }
+    }
+
+    /// The value as an error code: an integer, an integral float, or a numeric string.
+    fn integer(&self) -> Option<i64> {
+        match self {
+            Scalar::Int(n) => Some(*n),
+            Scalar::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(*f as i64),
+            Scalar::Str(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    fn describe(&self) -> String {
+        let text = match self {
+            Scalar::Str(s) => format!("{s:?}"),
+            Scalar::Int(n) => n.to_string(),
+            Scalar::Float(f) => f.to_string(),
+            Scalar::Null => "null".to_owned(),
+            Scalar::Other => "an object or array".to_owned(),
+        };
+        text.chars().take(64).collect()
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Scalar<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Scalar::Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Scalar::Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Scalar::Str(Cow::Owned(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Scalar::Int(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(i64::try_from(v).map_or(Scalar::Float(v as f64), Scalar::Int))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Scalar::Float(v))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Scalar::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Any object of the body (the envelope, `error`, or an item of one of its lists),
+/// keeping only the keys a diagnosis reads.
+#[derive(Debug, Default)]
+struct Object<'a> {
+    code: Option<Scalar<'a>>,
+    msg: Option<Scalar<'a>>,
+    log_id: Option<Scalar<'a>>,
+    message: Option<Scalar<'a>>,
+    troubleshooter: Option<Scalar<'a>>,
+    key: Option<Scalar<'a>>,
+    value: Option<Scalar<'a>>,
+    kind: Option<Scalar<'a>>,
+    subject: Option<Scalar<'a>>,
+    description: Option<Scalar<'a>>,
+    field: Option<Scalar<'a>>,
+    url: Option<Scalar<'a>>,
+    error: Option<Box<Object<'a>>>,
+    details: Vec<Object<'a>>,
+    permission_violations: Vec<Object<'a>>,
+    field_violations: Vec<Object<'a>>,
+    helps: Vec<Object<'a>>,
+}
+
+/// The top level: an object, or anything else.
+enum Root<'a> {
+    Object(Box<Object<'a>>),
+    Other,
+}
+
+/// The key names read; every other key is skipped.
+enum Name {
+    Code,
+    Msg,
+    LogId,
+    Message,
+    Troubleshooter,
+    Key,
+    Value,
+    Type,
+    Subject,
+    Description,
+    Field,
+    Url,
+    Error,
+    Details,
+    PermissionViolations,
+    FieldViolations,
+    Helps,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Name;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Name, E> {
+                Ok(match v {
+                    "code" => Name::Code,
+                    "msg" => Name::Msg,
+                    "log_id" => Name::LogId,
+                    "message" => Name::Message,
+                    "troubleshooter" => Name::Troubleshooter,
+                    "key" => Name::Key,
+                    "value" => Name::Value,
+                    "type" => Name::Type,
+                    "subject" => Name::Subject,
+                    "description" => Name::Description,
+                    "field" => Name::Field,
+                    "url" => Name::Url,
+                    "error" => Name::Error,
+                    "details" => Name::Details,
+                    "permission_violations" => Name::PermissionViolations,
+                    "field_violations" => Name::FieldViolations,
+                    "helps" => Name::Helps,
+                    _ => Name::Other,
+                })
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Root<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(RootVisitor)
+    }
+}
+
+struct RootVisitor;
+
+impl<'de> Visitor<'de> for RootVisitor {
+    type Value = Root<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut o = Object::default();
+        while let Some(key) = map.next_key::<Name>()? {
+            // A repeated key keeps its last value, as serde_json's own maps do.
+            match key {
+                Name::Code => o.code = Some(map.next_value()?),
+                Name::Msg => o.msg = Some(map.next_value()?),
+                Name::LogId => o.log_id = Some(map.next_value()?),
+                Name::Message => o.message = Some(map.next_value()?),
+                Name::Troubleshooter => o.troubleshooter = Some(map.next_value()?),
+                Name::Key => o.key = Some(map.next_value()?),
+                Name::Value => o.value = Some(map.next_value()?),
+                Name::Type => o.kind = Some(map.next_value()?),
+                Name::Subject => o.subject = Some(map.next_value()?),
+                Name::Description => o.description = Some(map.next_value()?),
+                Name::Field => o.field = Some(map.next_value()?),
+                Name::Url => o.url = Some(map.next_value()?),
+                Name::Error => {
+                    o.error = match map.next_value::<Root<'de>>()? {
+                        Root::Object(obj) => Some(obj),
+                        Root::Other => None,
+                    }
+                }
+                Name::Details => o.details = map.next_value::<Objects<'de>>()?.0,
+                Name::PermissionViolations => {
+                    o.permission_violations = map.next_value::<Objects<'de>>()?.0
+                }
+                Name::FieldViolations => o.field_violations = map.next_value::<Objects<'de>>()?.0,
+                Name::Helps => o.helps = map.next_value::<Objects<'de>>()?.0,
+                Name::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Root::Object(Box::new(o)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Root::Other)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Root::Other)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Root::Other)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Root::Other)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Root::Other)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Root::Other)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Root::Other)
+    }
+}
+
+/// A list of objects; anything that is not a list is read as empty, and items that are
+/// not objects are skipped.
+struct Objects<'a>(Vec<Object<'a>>);
+
+impl<'de> Deserialize<'de> for Objects<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Objects<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(item) = seq.next_element::<Root<'de>>()? {
+                    if let Root::Object(obj) = item {
+                        out.push(*obj);
+                    }
+                }
+                Ok(Objects(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Objects(Vec::new()))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Objects(Vec::new()))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Objects(Vec::new()))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Objects(Vec::new()))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Objects(Vec::new()))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(Objects(Vec::new()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Objects(Vec::new()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn odd_shapes_are_skipped_not_fatal() {
+        let b = parse(
+            br#"{"code":99991672,"msg":7,"data":{"x":[1,2]},"error":{"log_id":null,
+               "permission_violations":[1,"x",{"subject":"im:message"},{"subject":{"a":1}}],
+               "field_violations":{"field":"x"},"helps":[{"url":"https://h","description":"d"}],
+               "details":[{"key":"k","value":["v"]}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(b.msg.as_deref(), Some("7"));
+        assert_eq!(b.log_id, None);
+        let subjects: Vec<_> = b.permission_violations.iter().map(|v| v.subject.clone()).collect();
+        assert_eq!(subjects, [Some("im:message".to_owned()), None]);
+        assert!(b.field_violations.is_empty());
+        assert_eq!(b.helps[0].url, "https://h");
+        assert_eq!(b.details, [("k".to_owned(), String::new())]);
+    }
+
+    #[test]
+    fn codes_in_every_spelling() {
+        let code = |body: &str| parse(body.as_bytes()).map(|b| b.code);
+        assert_eq!(code(r#"{"code":1500}"#), Ok(Some(1500)));
+        assert_eq!(code(r#"{"code":" 1500 "}"#), Ok(Some(1500)));
+        assert_eq!(code(r#"{"code":1500.0}"#), Ok(Some(1500)));
+        assert_eq!(code(r#"{"code":-1}"#), Ok(Some(-1)));
+        assert_eq!(code(r#"{"c\u006fde":1500}"#), Ok(Some(1500)));
+        assert!(matches!(code(r#"{"code":1.5}"#), Err(BodyError::BadCode { .. })));
+        assert!(matches!(code(r#"{"code":18446744073709551615}"#), Err(BodyError::BadCode { .. })));
+        assert!(matches!(code(r#"{"code":{"a":1}}"#), Err(BodyError::BadCode { .. })));
+        assert_eq!(code(r#"{"code":null}"#), Err(BodyError::NoCode));
+        assert_eq!(code(r#"[]"#), Err(BodyError::NotObject));
+        assert_eq!(code(" "), Err(BodyError::Empty));
+        assert!(matches!(code(r#"{"code":1"#), Err(BodyError::NotJson { .. })));
+    }
+}
