@@ -48,3 +48,8 @@ pub use diagnose::Diagnosis;
 #[cfg(feature = "json")]
 pub use diagnose::diagnose;
 pub use retry::{RetryDecision, RetryPolicy};
+
+/// The README's examples, compiled and run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
