@@ -1,0 +1,189 @@
+//! A mock Feishu / Lark Open API server that behaves like the platform where errors are
+//! concerned, so clients can be tested against the documented error codes.
+//!
+//! - `POST /open-apis/auth/v3/tenant_access_token/internal` and
+//!   `.../app_access_token/internal` issue `t-...` / `a-...` tokens to the configured
+//!   apps, with `expire` in seconds; bad credentials get the platform's answer, HTTP 200
+//!   with a nonzero code (10003 invalid parameter for a missing or unknown app id, 10014
+//!   app unauthorized for a disabled app, 10015 wrong app secret).
+//! - Every other `/open-apis/...` path is a business endpoint: no `Authorization` header
+//!   gives 99991661, a token never issued or past its TTL gives 99991663 (HTTP 400);
+//!   otherwise `{"code":0,"msg":"success","data":{...}}`.
+//! - A rate limit per app and path answers HTTP 429, 99991400, with
+//!   `x-ogw-ratelimit-limit` and `x-ogw-ratelimit-reset` (the seconds truly left in the
+//!   window, rounded up).
+//! - Fault rules answer chosen requests with any documented code: on the nth request,
+//!   every request, or with a seeded probability. Bodies are rendered from the catalog
+//!   (placeholders filled) with `error.log_id`, `error.troubleshooter` and, for scope
+//!   errors, `error.permission_violations`. Every response carries `x-tt-logid`.
+//! - Requests per path, token fetches and codes answered are counted ([`Stats`], also at
+//!   `GET /_mock/stats`), and each request is logged with `tracing` and kept in a
+//!   bounded log ([`MockServer::requests`]).
+//!
+//! The configuration format is documented in [`config`].
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! use lark_errors_mock::{Config, MockServer};
+//!
+//! let mock = MockServer::start(Config::default()).await?; // 127.0.0.1, a free port
+//! let url = mock.url("/open-apis/im/v1/chats");
+//! // ... point a client at `url` ...
+//! assert_eq!(mock.stats().requests_to("/open-apis/im/v1/chats"), 0);
+//! mock.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod config;
+mod server;
+mod stats;
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::serve::ListenerExt;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use config::{AppConfig, Config, ConfigError, FaultRule, RateLimitConfig, TokenConfig};
+pub use server::{APP_TOKEN_PATH, STATS_PATH, TENANT_TOKEN_PATH};
+pub use stats::{RequestRecord, Stats};
+
+use server::Shared;
+
+/// A running mock server. Dropping it stops the server.
+#[derive(Debug)]
+pub struct MockServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    /// Starts a server on `127.0.0.1` at a free port (for tests).
+    ///
+    /// Must be called inside a Tokio runtime; the server runs as a task of it.
+    pub async fn start(config: Config) -> io::Result<MockServer> {
+        MockServer::bind(config, SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Starts a server on `addr` (port 0 picks a free port; see [`MockServer::addr`]).
+    ///
+    /// The configuration is validated first; an invalid one is an
+    /// [`io::ErrorKind::InvalidInput`] error.
+    pub async fn bind(config: Config, addr: SocketAddr) -> io::Result<MockServer> {
+        config.validate().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(config));
+        let app = axum::Router::new().fallback(server::handle).with_state(Arc::clone(&shared));
+        let (tx, rx) = oneshot::channel::<()>();
+        let listener = listener.tap_io(|tcp| {
+            // Small JSON replies: do not let Nagle's algorithm hold them back.
+            let _ = tcp.set_nodelay(true);
+        });
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+        });
+        Ok(MockServer { addr, shared, shutdown: Some(tx), task: Some(task) })
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The URL of `path` (which starts with `/`) on this server.
+    ///
+    /// ```no_run
+    /// # async fn run() -> std::io::Result<()> {
+    /// let mock = lark_errors_mock::MockServer::start(Default::default()).await?;
+    /// assert!(mock.url(lark_errors_mock::TENANT_TOKEN_PATH).starts_with("http://127.0.0.1:"));
+    /// # Ok(()) }
+    /// ```
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// The configuration the server runs with.
+    pub fn config(&self) -> &Config {
+        &self.shared.config
+    }
+
+    /// A snapshot of the counters.
+    pub fn stats(&self) -> Stats {
+        self.shared.stats()
+    }
+
+    /// The requests answered so far, oldest first (the last 10,000).
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.shared.requests()
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, and waits for that.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    /// Runs until the server stops (it stops only on an I/O error of the listener).
+    pub async fn wait(mut self) -> io::Result<()> {
+        match self.task.take() {
+            Some(task) => task.await.map_err(io::Error::other)?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Runs a mock server on `addr` until the listener fails; logs the address it listens on
+/// and each request with `tracing` (target `lark_errors_mock`).
+///
+/// The `larkerr mock` command is this, with a subscriber and Ctrl-C handling:
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let config = lark_errors_mock::Config::from_file("mock.toml")?;
+/// let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 8080));
+/// tokio::select! {
+///     result = lark_errors_mock::serve(config, addr) => result?,
+///     _ = tokio::signal::ctrl_c() => {}
+/// }
+/// # Ok(()) }
+/// ```
+pub async fn serve(config: Config, addr: SocketAddr) -> io::Result<()> {
+    let server = MockServer::bind(config, addr).await?;
+    tracing::info!(target: "lark_errors_mock", "mock Feishu Open API listening on {}", server.base_url());
+    server.wait().await
+}

@@ -1,0 +1,59 @@
+//! What the mock has seen: request counts, token fetches, codes answered, a request log.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// Counters since the server started; also served as JSON at `GET /_mock/stats`.
+///
+/// ```json
+/// {"requests": {"/open-apis/im/v1/chats": 3}, "token_fetches": 1, "codes": {"0": 3, "99991400": 1}}
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Requests per path (every method), token endpoints included, `/_mock/*` excluded.
+    pub requests: BTreeMap<String, u64>,
+    /// Successful token fetches (one per token endpoint call that issued tokens).
+    pub token_fetches: u64,
+    /// Responses per body code (`0` for success).
+    pub codes: BTreeMap<i64, u64>,
+}
+
+impl Stats {
+    /// Requests to `path` so far.
+    pub fn requests_to(&self, path: &str) -> u64 {
+        self.requests.get(path).copied().unwrap_or(0)
+    }
+
+    /// Requests to any path so far.
+    pub fn total(&self) -> u64 {
+        self.requests.values().sum()
+    }
+
+    /// Responses with body code `code` so far.
+    pub fn responses_with(&self, code: i64) -> u64 {
+        self.codes.get(&code).copied().unwrap_or(0)
+    }
+}
+
+/// One request the mock answered, in arrival order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct RequestRecord {
+    /// 1-based position among all requests.
+    pub seq: u64,
+    /// When it arrived, since the server started.
+    pub at: Duration,
+    /// HTTP method.
+    pub method: String,
+    /// Path, without the query.
+    pub path: String,
+    /// HTTP status answered.
+    pub status: u16,
+    /// Body code answered (`0` for success).
+    pub code: i64,
+    /// `x-ogw-ratelimit-reset` answered, for a rate-limited request.
+    pub reset_secs: Option<u64>,
+}

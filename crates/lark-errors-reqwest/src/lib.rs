@@ -1,0 +1,61 @@
+//! A [`reqwest_middleware`] middleware for the Feishu / Lark Open Platform that acts on
+//! the documented error codes: it waits out rate limits (99991400, HTTP 429,
+//! `x-ogw-ratelimit-reset`), refreshes a stale token once (99991663) instead of reusing
+//! it, retries what may be retried with jittered backoff, and returns everything else
+//! untouched with a typed [`Diagnosis`] attached.
+//!
+//! The rules are not here: every response is diagnosed by
+//! [`lark_errors::diagnose::diagnose`] and every decision is
+//! [`lark_errors::RetryPolicy::decide`]; this crate only carries them out (sleeps, token
+//! fetches, re-sends).
+//!
+//! ```no_run
+//! # async fn run() -> reqwest_middleware::Result<()> {
+//! use std::time::Duration;
+//! use lark_errors::RetryPolicy;
+//! use lark_errors_reqwest::{AppTokenSource, LarkMiddleware, ResponseExt};
+//!
+//! let tokens = AppTokenSource::tenant(AppTokenSource::FEISHU, "cli_a1b2c3", "app secret");
+//! let middleware = LarkMiddleware::new()
+//!     .with_policy(RetryPolicy { max_attempts: 5, ..RetryPolicy::default() })
+//!     .with_token_source(tokens);
+//! let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+//!     .with(middleware)
+//!     .build();
+//!
+//! let response = client.get("https://open.feishu.cn/open-apis/im/v1/chats").send().await?;
+//! let diagnosis = response.diagnosis().cloned();
+//! let body = response.text().await?; // the body is still there
+//! if let Some(d) = diagnosis.filter(|d| !d.is_success()) {
+//!     eprintln!("{:?} {:?}: missing scopes {:?}", d.code, d.action, d.missing_scopes);
+//! }
+//! # Ok(()) }
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod middleware;
+mod token;
+
+pub use lark_errors::diagnose::Diagnosis;
+pub use middleware::{Attempts, Idempotent, LarkMiddleware, ResponseExt};
+pub use token::{AppTokenSource, TokenError, TokenSource};
+
+/// An [`http::HeaderMap`] as [`lark_errors::diagnose::Headers`], for diagnosing
+/// responses of `http`-based clients.
+///
+/// ```
+/// use lark_errors::diagnose::Headers;
+/// let mut map = http::HeaderMap::new();
+/// map.insert("x-ogw-ratelimit-reset", http::HeaderValue::from_static("3"));
+/// assert_eq!(lark_errors_reqwest::HeaderMapHeaders(&map).header("X-Ogw-Ratelimit-Reset"), Some("3"));
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct HeaderMapHeaders<'a>(pub &'a http::HeaderMap);
+
+impl lark_errors::diagnose::Headers for HeaderMapHeaders<'_> {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.0.get(name).and_then(|v| v.to_str().ok())
+    }
+}

@@ -1,0 +1,356 @@
+//! The middleware: set the token, send, diagnose, and do what the retry decision says.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use http::{Extensions, HeaderValue, Method, header};
+use lark_errors::TokenKind;
+use lark_errors::diagnose::{Diagnosis, diagnose};
+use lark_errors::retry::{Attempt, RetryDecision, RetryPolicy, SplitMix64};
+use reqwest::{Request, Response, ResponseBuilderExt};
+use reqwest_middleware::{Error, Middleware, Next, Result};
+
+use crate::{HeaderMapHeaders, TokenError, TokenSource};
+
+/// Marks a request as idempotent (safe to send twice) or not, overriding the method's
+/// default (GET, HEAD, PUT, DELETE, OPTIONS and TRACE are idempotent; POST and PATCH
+/// are not). Only failures that may have done work (`internal`, `unavailable`) depend on
+/// it; rate-limit and token failures are retried for any request.
+///
+/// ```no_run
+/// # async fn run(client: reqwest_middleware::ClientWithMiddleware) -> reqwest_middleware::Result<()> {
+/// use lark_errors_reqwest::Idempotent;
+/// // A POST that only reads, so a retry after an internal error is harmless.
+/// let response = client
+///     .post("https://open.feishu.cn/open-apis/contact/v3/users/batch_get_id")
+///     .with_extension(Idempotent(true))
+///     .send()
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Idempotent(pub bool);
+
+impl Idempotent {
+    /// The default for `method`.
+    ///
+    /// ```
+    /// use lark_errors_reqwest::Idempotent;
+    /// assert_eq!(Idempotent::of(&http::Method::GET), Idempotent(true));
+    /// assert_eq!(Idempotent::of(&http::Method::POST), Idempotent(false));
+    /// ```
+    pub fn of(method: &Method) -> Idempotent {
+        Idempotent(matches!(
+            *method,
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+        ))
+    }
+}
+
+/// What the middleware did for a response, attached to it next to the [`Diagnosis`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Attempts {
+    /// Requests sent in all (1 when nothing was retried).
+    pub sent: u32,
+    /// Token refreshes done for this call.
+    pub token_refreshes: u32,
+    /// Time spent waiting between attempts.
+    pub waited: Duration,
+}
+
+/// Reads what the middleware attached to a response.
+///
+/// ```no_run
+/// # async fn run(client: reqwest_middleware::ClientWithMiddleware) -> reqwest_middleware::Result<()> {
+/// use lark_errors_reqwest::ResponseExt;
+/// let response = client.get("https://open.feishu.cn/open-apis/im/v1/chats").send().await?;
+/// if let Some(d) = response.diagnosis().filter(|d| !d.is_success()) {
+///     eprintln!("code {:?}: missing scopes {:?}, log id {:?}", d.code, d.missing_scopes, d.log_id);
+/// }
+/// # Ok(()) }
+/// ```
+pub trait ResponseExt {
+    /// The diagnosis of the response body; `None` for a response the middleware did not
+    /// read (a 2xx with a non-JSON content type, such as a file download).
+    fn diagnosis(&self) -> Option<&Diagnosis>;
+    /// How many requests were sent, token refreshes done and time waited.
+    fn attempts(&self) -> Option<&Attempts>;
+}
+
+impl ResponseExt for Response {
+    fn diagnosis(&self) -> Option<&Diagnosis> {
+        self.extensions().get::<Diagnosis>()
+    }
+
+    fn attempts(&self) -> Option<&Attempts> {
+        self.extensions().get::<Attempts>()
+    }
+}
+
+/// A `reqwest_middleware::Middleware` that follows the lark-errors retry decisions.
+///
+/// For each request it:
+/// 1. sets `Authorization: Bearer <token>` from its [`TokenSource`], if it has one and
+///    the request carries no `Authorization` header of its own;
+/// 2. sends it, reads the response body and diagnoses it with
+///    [`lark_errors::diagnose::diagnose`];
+/// 3. asks [`RetryPolicy::decide`] what to do, and does exactly that: waits
+///    `x-ogw-ratelimit-reset` seconds (capped by the policy) or a jittered backoff and
+///    sends again; on `refresh_token` gets a fresh token from its source (once for many
+///    concurrent callers) and sends again once with it; otherwise stops;
+/// 4. never sends again a request whose body cannot be cloned (a stream), nor refreshes
+///    a token it did not set;
+/// 5. returns the last response intact (status, headers, body) with its [`Diagnosis`]
+///    and [`Attempts`] in the response extensions (see [`ResponseExt`]).
+///
+/// Each retry emits a `tracing` event (target `lark_errors_reqwest`, level INFO) with
+/// the code, decision, delay and attempt number. Transport errors (connection refused,
+/// timeouts) are returned as they are: there is no response to decide from.
+///
+/// ```no_run
+/// # async fn run() -> reqwest_middleware::Result<()> {
+/// use lark_errors_reqwest::{AppTokenSource, LarkMiddleware, ResponseExt};
+///
+/// let tokens = AppTokenSource::tenant(AppTokenSource::FEISHU, "cli_a1b2c3", "secret");
+/// let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+///     .with(LarkMiddleware::new().with_token_source(tokens))
+///     .build();
+/// let response = client.get("https://open.feishu.cn/open-apis/im/v1/chats").send().await?;
+/// println!("{:?}", response.diagnosis().map(|d| d.is_success()));
+/// # Ok(()) }
+/// ```
+pub struct LarkMiddleware {
+    policy: RetryPolicy,
+    tokens: Option<Arc<dyn TokenSource>>,
+    jitter: Mutex<SplitMix64>,
+}
+
+impl std::fmt::Debug for LarkMiddleware {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LarkMiddleware")
+            .field("policy", &self.policy)
+            .field("token_kind", &self.tokens.as_ref().map(|t| t.kind()))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for LarkMiddleware {
+    fn default() -> LarkMiddleware {
+        LarkMiddleware::new()
+    }
+}
+
+impl LarkMiddleware {
+    /// The default [`RetryPolicy`], no token source, jitter seeded from the clock.
+    pub fn new() -> LarkMiddleware {
+        let seed = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+        LarkMiddleware {
+            policy: RetryPolicy::default(),
+            tokens: None,
+            jitter: Mutex::new(SplitMix64::new(seed)),
+        }
+    }
+
+    /// Retries within `policy`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use lark_errors::RetryPolicy;
+    /// let mw = lark_errors_reqwest::LarkMiddleware::new().with_policy(RetryPolicy {
+    ///     max_attempts: 3,
+    ///     base_delay: Duration::from_millis(100),
+    ///     ..RetryPolicy::default()
+    /// });
+    /// assert_eq!(mw.policy().max_attempts, 3);
+    /// ```
+    pub fn with_policy(mut self, policy: RetryPolicy) -> LarkMiddleware {
+        self.policy = policy;
+        self
+    }
+
+    /// Sets `Authorization` from `source` and refreshes it when the platform rejects it.
+    pub fn with_token_source(self, source: impl TokenSource) -> LarkMiddleware {
+        self.with_shared_token_source(Arc::new(source))
+    }
+
+    /// Like [`LarkMiddleware::with_token_source`], for a source shared with other code
+    /// (to read its counters, or use it in several clients).
+    pub fn with_shared_token_source(mut self, source: Arc<dyn TokenSource>) -> LarkMiddleware {
+        self.tokens = Some(source);
+        self
+    }
+
+    /// Seeds the backoff jitter, for reproducible delays.
+    pub fn with_jitter_seed(self, seed: u64) -> LarkMiddleware {
+        LarkMiddleware { jitter: Mutex::new(SplitMix64::new(seed)), ..self }
+    }
+
+    /// The retry policy.
+    pub fn policy(&self) -> &RetryPolicy {
+        &self.policy
+    }
+
+    fn decide(&self, diagnosis: &Diagnosis, attempt: &Attempt) -> RetryDecision {
+        let mut jitter = self.jitter.lock().unwrap_or_else(|e| e.into_inner());
+        self.policy.decide(diagnosis, attempt, &mut *jitter)
+    }
+}
+
+/// A response read by the middleware, or one it passes through unread.
+enum Read {
+    Diagnosed(Response, Diagnosis),
+    Unread(Response),
+}
+
+#[async_trait::async_trait]
+impl Middleware for LarkMiddleware {
+    async fn handle(
+        &self,
+        mut request: Request,
+        extensions: &mut Extensions,
+        next: Next<'_>,
+    ) -> Result<Response> {
+        let idempotent =
+            extensions.get::<Idempotent>().copied().unwrap_or_else(|| Idempotent::of(request.method())).0;
+        // The token this middleware set, if it set one: only that one may be refreshed.
+        let mut token = None;
+        if let Some(source) = &self.tokens {
+            if !request.headers().contains_key(header::AUTHORIZATION) {
+                let t = source.token().await.map_err(Error::middleware)?;
+                set_bearer(&mut request, &t)?;
+                token = Some(t);
+            }
+        }
+        let started = Instant::now();
+        let mut attempt = Attempt::first(idempotent);
+        let mut attempts = Attempts { sent: 0, ..Attempts::default() };
+        loop {
+            let spare = request.try_clone();
+            let method = request.method().clone();
+            let url = request.url().clone();
+            attempts.sent += 1;
+            let response = next.clone().run(request, extensions).await?;
+            let (mut response, diagnosis) = match read(response).await? {
+                Read::Unread(response) => return Ok(response),
+                Read::Diagnosed(response, diagnosis) => (response, diagnosis),
+            };
+            attempt.elapsed = started.elapsed();
+            let decision = self.decide(&diagnosis, &attempt);
+            let resend = match (decision, spare) {
+                (RetryDecision::Stop(_), _) => None,
+                (_, None) => {
+                    tracing::debug!(
+                        target: "lark_errors_reqwest",
+                        code = diagnosis.code,
+                        decision = %decision,
+                        "not retried: the request body is a stream and cannot be sent again"
+                    );
+                    None
+                }
+                (RetryDecision::Retry { after }, Some(again)) => {
+                    log_retry(&diagnosis, &decision, after, attempt.number, &method, &url);
+                    tokio::time::sleep(after).await;
+                    attempts.waited += after;
+                    Some(again)
+                }
+                (RetryDecision::RefreshToken { token: kind }, Some(mut again)) => {
+                    match (&self.tokens, &token) {
+                        (Some(source), Some(stale)) if same_credentials(kind, source.kind()) => {
+                            log_retry(&diagnosis, &decision, Duration::ZERO, attempt.number, &method, &url);
+                            let fresh = source.refresh(stale).await.map_err(Error::middleware)?;
+                            set_bearer(&mut again, &fresh)?;
+                            token = Some(fresh);
+                            attempts.token_refreshes += 1;
+                            Some(again)
+                        }
+                        _ => None,
+                    }
+                }
+                (_, Some(_)) => None,
+            };
+            match resend {
+                Some(again) => {
+                    request = again;
+                    attempt = attempt.next(&decision, started.elapsed());
+                }
+                None => {
+                    let ext = response.extensions_mut();
+                    ext.insert(diagnosis);
+                    ext.insert(attempts);
+                    return Ok(response);
+                }
+            }
+        }
+    }
+}
+
+/// Whether refreshing a token of kind `ours` can fix an error about `named`: tenant and
+/// app tokens both come from the app's credentials; a user token is another matter.
+fn same_credentials(named: Option<TokenKind>, ours: TokenKind) -> bool {
+    named.is_none_or(|n| (n == TokenKind::UserAccessToken) == (ours == TokenKind::UserAccessToken))
+}
+
+fn set_bearer(request: &mut Request, token: &str) -> Result<()> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+        Error::middleware(TokenError::Malformed("the token is not a valid header value".into()))
+    })?;
+    value.set_sensitive(true);
+    request.headers_mut().insert(header::AUTHORIZATION, value);
+    Ok(())
+}
+
+fn log_retry(
+    diagnosis: &Diagnosis,
+    decision: &RetryDecision,
+    delay: Duration,
+    attempt: u32,
+    method: &Method,
+    url: &reqwest::Url,
+) {
+    tracing::info!(
+        target: "lark_errors_reqwest",
+        code = diagnosis.code,
+        category = diagnosis.category.map(|c| c.as_str()),
+        decision = %decision,
+        delay_ms = delay.as_millis() as u64,
+        attempt,
+        log_id = diagnosis.log_id.as_deref(),
+        %method,
+        path = url.path(),
+        "retrying a Feishu request: {decision}"
+    );
+}
+
+/// Reads the body and diagnoses it, rebuilding the response from its parts so the caller
+/// still gets it whole. A 2xx with a non-JSON content type (a file download) is passed
+/// through unread: the platform's errors are JSON.
+async fn read(mut response: Response) -> Result<Read> {
+    let status = response.status();
+    if status.is_success() {
+        let json = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|ct| ct.contains("json"));
+        if !json {
+            return Ok(Read::Unread(response));
+        }
+    }
+    let version = response.version();
+    let url = response.url().clone();
+    let headers = std::mem::take(response.headers_mut());
+    let extensions = std::mem::take(response.extensions_mut());
+    let body = response.bytes().await?;
+    let diagnosis = diagnose(Some(status.as_u16()), &HeaderMapHeaders(&headers), &body);
+    let mut rebuilt = http::Response::builder()
+        .status(status)
+        .version(version)
+        .url(url)
+        .body(body)
+        .map_err(Error::middleware)?;
+    *rebuilt.headers_mut() = headers;
+    let mut response = Response::from(rebuilt);
+    *response.extensions_mut() = extensions;
+    Ok(Read::Diagnosed(response, diagnosis))
+}
