@@ -295,7 +295,9 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::Io { path, source } => write!(f, "cannot read {}: {source}", path.display()),
+            ConfigError::Io { path, source } => {
+                write!(f, "cannot read {}: {source}", path.display())
+            }
             ConfigError::Parse { format, message } => {
                 write!(f, "invalid {format} mock configuration: {}", message.trim_end())
             }

@@ -89,7 +89,14 @@ struct Reply {
 
 impl Reply {
     fn success(body: Value, log_id: String) -> Reply {
-        Reply { status: 200, code: 0, body: body.to_string(), reset_secs: None, limit: None, log_id }
+        Reply {
+            status: 200,
+            code: 0,
+            body: body.to_string(),
+            reset_secs: None,
+            limit: None,
+            log_id,
+        }
     }
 }
 
@@ -136,15 +143,15 @@ impl Shared {
         let now = Instant::now();
         let mut st = self.lock();
         *st.stats.requests.entry(path.to_owned()).or_default() += 1;
-        let reply = if method == Method::POST && (path == TENANT_TOKEN_PATH || path == APP_TOKEN_PATH)
-        {
-            match self.fault(&mut st, method, path) {
-                Some(reply) => reply,
-                None => self.issue_token(&mut st, path == APP_TOKEN_PATH, body, now),
-            }
-        } else {
-            self.business(&mut st, method, path, headers, now)
-        };
+        let reply =
+            if method == Method::POST && (path == TENANT_TOKEN_PATH || path == APP_TOKEN_PATH) {
+                match self.fault(&mut st, method, path) {
+                    Some(reply) => reply,
+                    None => self.issue_token(&mut st, path == APP_TOKEN_PATH, body, now),
+                }
+            } else {
+                self.business(&mut st, method, path, headers, now)
+            };
         *st.stats.codes.entry(reply.code).or_default() += 1;
         if st.log.len() == LOG_CAPACITY {
             st.log.pop_front();
@@ -165,9 +172,13 @@ impl Shared {
 
     fn issue_token(&self, st: &mut MockState, app: bool, body: &[u8], now: Instant) -> Reply {
         // The platform answers credential errors with HTTP 200 and a nonzero code.
-        let creds: Option<(String, String)> = serde_json::from_slice::<Value>(body).ok().and_then(|v| {
-            Some((v.get("app_id")?.as_str()?.to_owned(), v.get("app_secret")?.as_str()?.to_owned()))
-        });
+        let creds: Option<(String, String)> =
+            serde_json::from_slice::<Value>(body).ok().and_then(|v| {
+                Some((
+                    v.get("app_id")?.as_str()?.to_owned(),
+                    v.get("app_secret")?.as_str()?.to_owned(),
+                ))
+            });
         let refuse = |st: &mut MockState, code| catalog_reply(code, 200, log_id(st));
         let Some((app_id, secret)) = creds else {
             return refuse(st, codes::INVALID_PARAMETER);
@@ -212,7 +223,9 @@ impl Shared {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, token)| scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty())
+            .filter(|(scheme, token)| {
+                scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()
+            })
             .map(|(_, token)| token.trim());
         let app_id = match (bearer, self.config.tokens.require) {
             (None, true) => return auth_reply(codes::NEED_A_TOKEN, log_id(st)),

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use http::{Extensions, HeaderValue, Method, header};
 use lark_errors::TokenKind;
 use lark_errors::diagnose::{Diagnosis, diagnose};
-use lark_errors::retry::{Attempt, RetryDecision, RetryPolicy, SplitMix64};
+use lark_errors::retry::{Attempt, Jitter, RetryDecision, RetryPolicy, SplitMix64};
 use reqwest::{Request, Response, ResponseBuilderExt};
 use reqwest_middleware::{Error, Middleware, Next, Result};
 
@@ -42,7 +42,12 @@ impl Idempotent {
     pub fn of(method: &Method) -> Idempotent {
         Idempotent(matches!(
             *method,
-            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+            Method::GET
+                | Method::HEAD
+                | Method::PUT
+                | Method::DELETE
+                | Method::OPTIONS
+                | Method::TRACE
         ))
     }
 }
@@ -123,7 +128,7 @@ impl ResponseExt for Response {
 pub struct LarkMiddleware {
     policy: RetryPolicy,
     tokens: Option<Arc<dyn TokenSource>>,
-    jitter: Mutex<SplitMix64>,
+    jitter: Mutex<Box<dyn Jitter + Send>>,
 }
 
 impl std::fmt::Debug for LarkMiddleware {
@@ -148,7 +153,7 @@ impl LarkMiddleware {
         LarkMiddleware {
             policy: RetryPolicy::default(),
             tokens: None,
-            jitter: Mutex::new(SplitMix64::new(seed)),
+            jitter: Mutex::new(Box::new(SplitMix64::new(seed))),
         }
     }
 
@@ -183,7 +188,17 @@ impl LarkMiddleware {
 
     /// Seeds the backoff jitter, for reproducible delays.
     pub fn with_jitter_seed(self, seed: u64) -> LarkMiddleware {
-        LarkMiddleware { jitter: Mutex::new(SplitMix64::new(seed)), ..self }
+        self.with_jitter(SplitMix64::new(seed))
+    }
+
+    /// Takes backoff jitter from `jitter` (fractions in `[0, 1]`): `|| 1.0` waits the
+    /// full backoff each time, for tests that check delays.
+    ///
+    /// ```
+    /// let mw = lark_errors_reqwest::LarkMiddleware::new().with_jitter(|| 1.0);
+    /// ```
+    pub fn with_jitter(self, jitter: impl Jitter + Send + 'static) -> LarkMiddleware {
+        LarkMiddleware { jitter: Mutex::new(Box::new(jitter)), ..self }
     }
 
     /// The retry policy.
@@ -193,14 +208,8 @@ impl LarkMiddleware {
 
     fn decide(&self, diagnosis: &Diagnosis, attempt: &Attempt) -> RetryDecision {
         let mut jitter = self.jitter.lock().unwrap_or_else(|e| e.into_inner());
-        self.policy.decide(diagnosis, attempt, &mut *jitter)
+        self.policy.decide(diagnosis, attempt, &mut || jitter.fraction())
     }
-}
-
-/// A response read by the middleware, or one it passes through unread.
-enum Read {
-    Diagnosed(Response, Diagnosis),
-    Unread(Response),
 }
 
 #[async_trait::async_trait]
@@ -211,8 +220,11 @@ impl Middleware for LarkMiddleware {
         extensions: &mut Extensions,
         next: Next<'_>,
     ) -> Result<Response> {
-        let idempotent =
-            extensions.get::<Idempotent>().copied().unwrap_or_else(|| Idempotent::of(request.method())).0;
+        let idempotent = extensions
+            .get::<Idempotent>()
+            .copied()
+            .unwrap_or_else(|| Idempotent::of(request.method()))
+            .0;
         // The token this middleware set, if it set one: only that one may be refreshed.
         let mut token = None;
         if let Some(source) = &self.tokens {
@@ -231,9 +243,10 @@ impl Middleware for LarkMiddleware {
             let url = request.url().clone();
             attempts.sent += 1;
             let response = next.clone().run(request, extensions).await?;
-            let (mut response, diagnosis) = match read(response).await? {
-                Read::Unread(response) => return Ok(response),
-                Read::Diagnosed(response, diagnosis) => (response, diagnosis),
+            let (mut response, diagnosis) = read(response).await?;
+            let Some(diagnosis) = diagnosis else {
+                // Not read (a download): nothing to decide from.
+                return Ok(response);
             };
             attempt.elapsed = started.elapsed();
             let decision = self.decide(&diagnosis, &attempt);
@@ -257,7 +270,14 @@ impl Middleware for LarkMiddleware {
                 (RetryDecision::RefreshToken { token: kind }, Some(mut again)) => {
                     match (&self.tokens, &token) {
                         (Some(source), Some(stale)) if same_credentials(kind, source.kind()) => {
-                            log_retry(&diagnosis, &decision, Duration::ZERO, attempt.number, &method, &url);
+                            log_retry(
+                                &diagnosis,
+                                &decision,
+                                Duration::ZERO,
+                                attempt.number,
+                                &method,
+                                &url,
+                            );
                             let fresh = source.refresh(stale).await.map_err(Error::middleware)?;
                             set_bearer(&mut again, &fresh)?;
                             token = Some(fresh);
@@ -325,7 +345,7 @@ fn log_retry(
 /// Reads the body and diagnoses it, rebuilding the response from its parts so the caller
 /// still gets it whole. A 2xx with a non-JSON content type (a file download) is passed
 /// through unread: the platform's errors are JSON.
-async fn read(mut response: Response) -> Result<Read> {
+async fn read(mut response: Response) -> Result<(Response, Option<Diagnosis>)> {
     let status = response.status();
     if status.is_success() {
         let json = response
@@ -334,7 +354,7 @@ async fn read(mut response: Response) -> Result<Read> {
             .and_then(|v| v.to_str().ok())
             .is_none_or(|ct| ct.contains("json"));
         if !json {
-            return Ok(Read::Unread(response));
+            return Ok((response, None));
         }
     }
     let version = response.version();
@@ -352,5 +372,5 @@ async fn read(mut response: Response) -> Result<Read> {
     *rebuilt.headers_mut() = headers;
     let mut response = Response::from(rebuilt);
     *response.extensions_mut() = extensions;
-    Ok(Read::Diagnosed(response, diagnosis))
+    Ok((response, Some(diagnosis)))
 }

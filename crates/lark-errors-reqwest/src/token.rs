@@ -151,7 +151,10 @@ impl AppTokenSource {
     ) -> AppTokenSource {
         AppTokenSource {
             client: reqwest::Client::new(),
-            endpoint: format!("{}/open-apis/auth/v3/{field}/internal", base_url.trim_end_matches('/')),
+            endpoint: format!(
+                "{}/open-apis/auth/v3/{field}/internal",
+                base_url.trim_end_matches('/')
+            ),
             app_id,
             app_secret,
             kind,

@@ -1,0 +1,326 @@
+//! End to end over loopback: the middleware against the mock Feishu server.
+//!
+//! Assertions are on counts, order and the mock's request log; times only as lower
+//! bounds (a wait at least as long as the platform asked for).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use lark_errors::retry::RetryPolicy;
+use lark_errors::{Action, Category};
+use lark_errors_mock::{Config, FaultRule, MockServer, RateLimitConfig, TENANT_TOKEN_PATH};
+use lark_errors_reqwest::{AppTokenSource, Idempotent, LarkMiddleware, ResponseExt, TokenSource};
+use reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
+
+/// Short delays so the suite stays fast; rate-limit waits come from the mock's headers.
+fn policy() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 4,
+        base_delay: Duration::from_millis(20),
+        max_delay: Duration::from_secs(5),
+        budget: Some(Duration::from_secs(30)),
+    }
+}
+
+fn tokens(mock: &MockServer) -> Arc<AppTokenSource> {
+    Arc::new(AppTokenSource::tenant(mock.base_url(), "cli_mock", "mock_secret"))
+}
+
+fn client(source: Arc<AppTokenSource>) -> ClientWithMiddleware {
+    let mw = LarkMiddleware::new().with_policy(policy()).with_shared_token_source(source);
+    ClientBuilder::new(reqwest::Client::new()).with(mw).build()
+}
+
+/// Body code of a response, and the response's diagnosis success.
+async fn code_of(response: reqwest::Response) -> i64 {
+    let diagnosed = response.diagnosis().expect("diagnosed").is_success();
+    let body: serde_json::Value = response.json().await.unwrap();
+    let code = body["code"].as_i64().unwrap();
+    assert_eq!(diagnosed, code == 0);
+    code
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limit_waits_out_each_429_by_its_reset_header() {
+    let config = Config {
+        rate_limit: Some(RateLimitConfig { requests: 2, window_secs: 1 }),
+        ..Config::default()
+    };
+    let mock = MockServer::start(config).await.unwrap();
+    let client = client(tokens(&mock));
+    let path = "/open-apis/im/v1/chats";
+    for _ in 0..6 {
+        let response = client.get(mock.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(code_of(response).await, 0);
+    }
+    let log: Vec<_> = mock.requests().into_iter().filter(|r| r.path == path).collect();
+    let limited: Vec<_> = log.iter().enumerate().filter(|(_, r)| r.code == 99991400).collect();
+    assert!(!limited.is_empty(), "2 per second, 6 calls: the limit was hit");
+    assert_eq!(log.len(), 6 + limited.len(), "each 429 cost exactly one extra request");
+    for (i, r) in limited {
+        assert_eq!(r.status, 429);
+        let reset = Duration::from_secs(r.reset_secs.expect("reset header"));
+        let next = &log[i + 1];
+        assert_eq!(next.code, 0, "the request after a waited-out 429 succeeds");
+        assert!(next.at - r.at >= reset, "waited {:?}, reset said {reset:?}", next.at - r.at);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stale_token_is_refreshed_once_and_concurrent_callers_share_one_fetch() {
+    let mut config = Config::default();
+    // Tokens die after 1 s while clients are told 3600 s: the client's cache goes stale,
+    // as when the platform invalidates tokens early.
+    config.tokens.ttl_secs = 1;
+    config.tokens.expire_secs = Some(3600);
+    let mock = MockServer::start(config).await.unwrap();
+    let source = tokens(&mock);
+    let client = client(Arc::clone(&source));
+    let path = "/open-apis/im/v1/chats";
+
+    let first = client.get(mock.url(path)).send().await.unwrap();
+    assert_eq!(first.attempts().unwrap().token_refreshes, 0);
+    assert_eq!(code_of(first).await, 0);
+    assert_eq!(mock.stats().token_fetches, 1);
+
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let after_expiry = client.get(mock.url(path)).send().await.unwrap();
+    let attempts = *after_expiry.attempts().unwrap();
+    assert_eq!((attempts.sent, attempts.token_refreshes), (2, 1));
+    assert_eq!(code_of(after_expiry).await, 0);
+    assert_eq!(mock.stats().token_fetches, 2);
+    let codes: Vec<i64> =
+        mock.requests().iter().filter(|r| r.path == path).map(|r| r.code).collect();
+    assert_eq!(codes, [0, 99991663, 0], "99991663 once, then success with the new token");
+
+    // 20 callers at once, all holding the now stale token: one fetch between them.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let calls: Vec<_> = (0..20)
+        .map(|_| {
+            let client = client.clone();
+            let url = mock.url(path);
+            tokio::spawn(async move { code_of(client.get(url).send().await.unwrap()).await })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap(), 0);
+    }
+    assert_eq!(mock.stats().token_fetches, 3, "exactly one fetch for 20 concurrent callers");
+    assert_eq!(source.fetches(), 3);
+    let stale = mock.stats().responses_with(99991663);
+    assert!((2..=21).contains(&stale), "{stale}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_cache_is_refilled_by_one_fetch_for_concurrent_callers() {
+    let mut config = Config::default();
+    config.tokens.ttl_secs = 1; // and told so: the client refreshes before using it stale
+    let mock = MockServer::start(config).await.unwrap();
+    let source = tokens(&mock);
+    let client = client(Arc::clone(&source));
+    let url = mock.url("/open-apis/im/v1/chats");
+    assert_eq!(code_of(client.get(&url).send().await.unwrap()).await, 0);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let calls: Vec<_> = (0..20)
+        .map(|_| {
+            let (client, url) = (client.clone(), url.clone());
+            tokio::spawn(async move { code_of(client.get(url).send().await.unwrap()).await })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap(), 0);
+    }
+    assert_eq!(mock.stats().token_fetches, 2);
+    assert_eq!(mock.stats().responses_with(99991663), 0);
+}
+
+#[tokio::test]
+async fn missing_scope_is_returned_untouched_after_one_request() {
+    let scopes = ["contact:user.base:readonly", "contact:user.email:readonly"];
+    let config = Config {
+        faults: vec![FaultRule::new("/open-apis/contact/*", 99991672).scopes(scopes)],
+        ..Config::default()
+    };
+    let mock = MockServer::start(config).await.unwrap();
+    let client = client(tokens(&mock));
+    let path = "/open-apis/contact/v3/users/ou_1";
+    let response = client.get(mock.url(path)).send().await.unwrap();
+
+    assert_eq!(response.status(), 400);
+    assert_eq!(response.url().path(), path, "the URL survives the rebuilt response");
+    let d = response.diagnosis().unwrap().clone();
+    assert_eq!(response.attempts().unwrap().sent, 1);
+    assert_eq!(d.code, Some(99991672));
+    assert_eq!((d.category, d.action), (Some(Category::Permission), Some(Action::RequestScope)));
+    assert_eq!(d.missing_scopes, scopes);
+    let header_log_id = response.headers()["x-tt-logid"].to_str().unwrap().to_owned();
+    assert_eq!(d.log_id.as_deref(), Some(header_log_id.as_str()));
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["code"], 99991672);
+    assert_eq!(body["error"]["log_id"], header_log_id.as_str());
+    assert_eq!(body["error"]["permission_violations"].as_array().unwrap().len(), 2);
+    assert_eq!(mock.stats().requests_to(path), 1);
+}
+
+/// Retry events captured from `tracing`: (code, delay in ms) per event.
+#[derive(Clone, Default)]
+struct Retries(Arc<Mutex<Vec<(String, u64)>>>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Retries {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        #[derive(Default)]
+        struct Fields {
+            code: String,
+            delay_ms: Option<u64>,
+            decision: bool,
+        }
+        impl tracing::field::Visit for Fields {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                match field.name() {
+                    "code" => self.code = format!("{value:?}"),
+                    "decision" => self.decision = true,
+                    _ => {}
+                }
+            }
+            fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
+                if field.name() == "delay_ms" {
+                    self.delay_ms = Some(value);
+                }
+            }
+        }
+        if event.metadata().target() != "lark_errors_reqwest" {
+            return;
+        }
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        if let (Some(delay), true) = (fields.delay_ms, fields.decision) {
+            self.0.lock().unwrap().push((fields.code, delay));
+        }
+    }
+}
+
+#[tokio::test]
+async fn internal_error_is_retried_for_get_with_growing_delays_never_for_post() {
+    use tracing_subscriber::layer::SubscriberExt;
+    let retries = Retries::default();
+    // A current-thread runtime: the events of this test are all on this thread.
+    let _guard =
+        tracing::subscriber::set_default(tracing_subscriber::registry().with(retries.clone()));
+
+    let config =
+        Config { faults: vec![FaultRule::new("/open-apis/flaky/*", 1500)], ..Config::default() };
+    let mock = MockServer::start(config).await.unwrap();
+    let mw = LarkMiddleware::new()
+        .with_policy(policy())
+        .with_jitter(|| 1.0) // full backoff: 20, 40, 80 ms
+        .with_token_source(AppTokenSource::tenant(mock.base_url(), "cli_mock", "mock_secret"));
+    let client = ClientBuilder::new(reqwest::Client::new()).with(mw).build();
+
+    let post = client.post(mock.url("/open-apis/flaky/post")).body("{}").send().await.unwrap();
+    assert_eq!(post.attempts().unwrap().sent, 1);
+    assert_eq!(post.diagnosis().unwrap().code, Some(1500));
+    assert_eq!(mock.stats().requests_to("/open-apis/flaky/post"), 1, "a POST may have done work");
+    assert!(retries.0.lock().unwrap().is_empty());
+
+    let get = client.get(mock.url("/open-apis/flaky/get")).send().await.unwrap();
+    assert_eq!(get.attempts().unwrap().sent, 4, "up to the attempt limit");
+    assert_eq!(get.attempts().unwrap().waited, Duration::from_millis(20 + 40 + 80));
+    assert_eq!(code_of(get).await, 1500, "the last failure is handed back");
+    let log: Vec<_> =
+        mock.requests().into_iter().filter(|r| r.path == "/open-apis/flaky/get").collect();
+    assert_eq!(log.len(), 4);
+    let expected = [20, 40, 80];
+    for (pair, ms) in log.windows(2).zip(expected) {
+        assert!(pair[1].at - pair[0].at >= Duration::from_millis(ms));
+    }
+    let events = retries.0.lock().unwrap().clone();
+    assert_eq!(
+        events,
+        expected.iter().map(|&ms| ("1500".to_owned(), ms)).collect::<Vec<_>>(),
+        "one tracing event per retry, with code and delay"
+    );
+
+    // The caller may say a POST is idempotent.
+    let post = client
+        .post(mock.url("/open-apis/flaky/idempotent"))
+        .with_extension(Idempotent(true))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post.attempts().unwrap().sent, 4);
+}
+
+#[tokio::test]
+async fn streaming_body_is_sent_once_and_returned_as_is() {
+    let config = Config {
+        faults: vec![FaultRule::new("/open-apis/upload/*", 99991400)],
+        ..Config::default()
+    };
+    let mock = MockServer::start(config).await.unwrap();
+    let client = client(tokens(&mock));
+    let chunks: Vec<Result<bytes::Bytes, std::io::Error>> =
+        vec![Ok(bytes::Bytes::from_static(b"{\"a\":")), Ok(bytes::Bytes::from_static(b"1}"))];
+    let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
+    let response = client.post(mock.url("/open-apis/upload/x")).body(body).send().await.unwrap();
+    // 99991400 is retryable for any request, but a stream cannot be sent again.
+    assert_eq!(response.status(), 429);
+    assert_eq!(response.attempts().unwrap().sent, 1);
+    assert_eq!(response.diagnosis().unwrap().action, Some(Action::WaitAndRetry));
+    assert_eq!(code_of(response).await, 99991400);
+    assert_eq!(mock.stats().requests_to("/open-apis/upload/x"), 1);
+}
+
+#[tokio::test]
+async fn a_token_set_by_the_caller_is_never_refreshed() {
+    let mock = MockServer::start(Config::default()).await.unwrap();
+    let source = tokens(&mock);
+    let client = client(Arc::clone(&source));
+    let response = client
+        .get(mock.url("/open-apis/im/v1/chats"))
+        .bearer_auth("t-the-callers-own")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.diagnosis().unwrap().action, Some(Action::RefreshToken));
+    assert_eq!(response.attempts().unwrap().sent, 1);
+    assert_eq!(code_of(response).await, 99991663);
+    assert_eq!(source.fetches(), 0);
+}
+
+#[tokio::test]
+async fn token_endpoint_errors_are_middleware_errors_with_the_diagnosis() {
+    let mock = MockServer::start(Config::default()).await.unwrap();
+    let source = AppTokenSource::tenant(mock.base_url(), "cli_mock", "wrong secret");
+    match source.token().await {
+        Err(lark_errors_reqwest::TokenError::Rejected(d)) => {
+            assert_eq!(d.code, Some(10015));
+            assert!(d.known);
+        }
+        other => panic!("{other:?}"),
+    }
+    let client = ClientBuilder::new(reqwest::Client::new())
+        .with(LarkMiddleware::new().with_token_source(source))
+        .build();
+    let err = client.get(mock.url("/open-apis/im/v1/chats")).send().await.unwrap_err();
+    assert!(err.is_middleware());
+    assert!(err.to_string().contains("10015"), "{err}");
+    assert_eq!(mock.stats().requests_to("/open-apis/im/v1/chats"), 0);
+    assert_eq!(mock.stats().requests_to(TENANT_TOKEN_PATH), 2);
+}
+
+#[tokio::test]
+async fn success_passes_through_intact() {
+    let mock = MockServer::start(Config::default()).await.unwrap();
+    let client = client(tokens(&mock));
+    let response = client.put(mock.url("/open-apis/docx/v1/documents/d1")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().contains_key("x-tt-logid"));
+    assert!(response.diagnosis().unwrap().is_success());
+    assert_eq!(response.attempts().unwrap().sent, 1);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["data"]["method"], "PUT");
+    assert_eq!(body["data"]["app_id"], "cli_mock");
+}
