@@ -88,15 +88,8 @@ struct Reply {
 }
 
 impl Reply {
-    fn success(body: Value, log_id: String) -> Reply {
-        Reply {
-            status: 200,
-            code: 0,
-            body: body.to_string(),
-            reset_secs: None,
-            limit: None,
-            log_id,
-        }
+    fn success(body: String, log_id: String) -> Reply {
+        Reply { status: 200, code: 0, body, reset_secs: None, limit: None, log_id }
     }
 }
 
@@ -203,10 +196,20 @@ impl Shared {
         let body = if app {
             let app_token = new_token(st, "a-");
             st.tokens.insert(app_token.clone(), Issued { app_id, expires_at: now + ttl });
-            json!({"code": 0, "msg": "ok", "app_access_token": app_token,
-                   "tenant_access_token": tenant, "expire": expire})
+            ordered(&[
+                ("code", json!(0)),
+                ("msg", json!("ok")),
+                ("app_access_token", json!(app_token)),
+                ("tenant_access_token", json!(tenant)),
+                ("expire", json!(expire)),
+            ])
         } else {
-            json!({"code": 0, "msg": "ok", "tenant_access_token": tenant, "expire": expire})
+            ordered(&[
+                ("code", json!(0)),
+                ("msg", json!("ok")),
+                ("tenant_access_token", json!(tenant)),
+                ("expire", json!(expire)),
+            ])
         };
         Reply::success(body, log_id(st))
     }
@@ -262,8 +265,11 @@ impl Shared {
         if let Some(reply) = self.fault(st, method, path) {
             return reply;
         }
-        let body = json!({"code": 0, "msg": "success",
-                          "data": {"method": method.as_str(), "path": path, "app_id": app_id}});
+        let body = ordered(&[
+            ("code", json!(0)),
+            ("msg", json!("success")),
+            ("data", json!({"method": method.as_str(), "path": path, "app_id": app_id})),
+        ]);
         Reply::success(body, log_id(st))
     }
 
@@ -354,15 +360,24 @@ fn entry_reply(
             })
             .collect();
     }
-    let body = json!({"code": entry.code(), "msg": msg, "error": error});
-    Reply {
-        status,
-        code: i64::from(entry.code()),
-        body: body.to_string(),
-        reset_secs: None,
-        limit: None,
-        log_id,
+    let body = ordered(&[("code", json!(entry.code())), ("msg", json!(msg)), ("error", error)]);
+    Reply { status, code: i64::from(entry.code()), body, reset_secs: None, limit: None, log_id }
+}
+
+/// A JSON object with its keys in the given order: the platform's `code`, `msg`, then
+/// the rest (serde_json's map would sort them).
+fn ordered(fields: &[(&str, Value)]) -> String {
+    let mut out = String::from("{");
+    for (i, (key, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&Value::from(*key).to_string());
+        out.push(':');
+        out.push_str(&value.to_string());
     }
+    out.push('}');
+    out
 }
 
 fn new_token(st: &mut MockState, prefix: &str) -> String {
@@ -428,9 +443,7 @@ pub(crate) async fn handle(
         status = reply.status,
         code = reply.code,
         reset_secs = reply.reset_secs,
-        "{method} {path} -> {} code {}",
-        reply.status,
-        reply.code
+        "request"
     );
     let mut response = json_response(reply.status, reply.body, Some(&reply.log_id));
     let h = response.headers_mut();
@@ -456,6 +469,20 @@ fn json_response(status: u16, body: String, log_id: Option<&str>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bodies_keep_the_platforms_key_order() {
+        let reply = catalog_reply(codes::NEED_A_TOKEN, 400, "L1".to_owned());
+        assert!(
+            reply
+                .body
+                .starts_with(r#"{"code":99991661,"msg":"Need a token","error":{"log_id":"L1""#),
+            "{}",
+            reply.body
+        );
+        let v: Value = serde_json::from_str(&reply.body).unwrap();
+        assert!(v["error"]["troubleshooter"].as_str().unwrap().contains("log_id=L1&code=99991661"));
+    }
 
     #[test]
     fn own_codes_are_documented() {

@@ -338,7 +338,7 @@ fn log_retry(
         log_id = diagnosis.log_id.as_deref(),
         %method,
         path = url.path(),
-        "retrying a Feishu request: {decision}"
+        "retrying a Feishu request"
     );
 }
 
