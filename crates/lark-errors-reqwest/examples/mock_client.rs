@@ -47,7 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("\n-- 4 calls against a limit of 2 per second");
     for i in 1..=4 {
         let response = client.get(mock.url("/open-apis/im/v1/chats")).send().await?;
-        let attempts = *response.attempts().expect("diagnosed");
+        let attempts = response.attempts().expect("diagnosed");
         println!(
             "call {i}: HTTP {} after {} request(s), waited {:?}",
             response.status(),

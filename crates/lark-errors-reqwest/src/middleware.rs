@@ -1,6 +1,6 @@
 //! The middleware: set the token, send, diagnose, and do what the retry decision says.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::{Extensions, HeaderValue, Method, header};
@@ -79,8 +79,9 @@ pub trait ResponseExt {
     /// The diagnosis of the response body; `None` for a response the middleware did not
     /// read (a 2xx with a non-JSON content type, such as a file download).
     fn diagnosis(&self) -> Option<&Diagnosis>;
-    /// How many requests were sent, token refreshes done and time waited.
-    fn attempts(&self) -> Option<&Attempts>;
+    /// How many requests were sent, token refreshes done and time waited; `None` like
+    /// [`ResponseExt::diagnosis`].
+    fn attempts(&self) -> Option<Attempts>;
 }
 
 impl ResponseExt for Response {
@@ -88,8 +89,12 @@ impl ResponseExt for Response {
         self.extensions().get::<Diagnosis>()
     }
 
-    fn attempts(&self) -> Option<&Attempts> {
-        self.extensions().get::<Attempts>()
+    fn attempts(&self) -> Option<Attempts> {
+        // Stored only when something was retried: one extension less on the fast path.
+        let ext = self.extensions();
+        ext.get::<Attempts>()
+            .copied()
+            .or_else(|| ext.get::<Diagnosis>().map(|_| Attempts { sent: 1, ..Attempts::default() }))
     }
 }
 
@@ -129,6 +134,9 @@ pub struct LarkMiddleware {
     policy: RetryPolicy,
     tokens: Option<Arc<dyn TokenSource>>,
     jitter: Mutex<Box<dyn Jitter + Send>>,
+    /// The last token and its header value: building and validating the header for
+    /// every request cost as much as the rest of the middleware's bookkeeping.
+    bearer: RwLock<Option<(String, HeaderValue)>>,
 }
 
 impl std::fmt::Debug for LarkMiddleware {
@@ -154,6 +162,7 @@ impl LarkMiddleware {
             policy: RetryPolicy::default(),
             tokens: None,
             jitter: Mutex::new(Box::new(SplitMix64::new(seed))),
+            bearer: RwLock::new(None),
         }
     }
 
@@ -206,6 +215,29 @@ impl LarkMiddleware {
         &self.policy
     }
 
+    /// Sets `Authorization: Bearer <token>`, reusing the header value of the last token.
+    fn set_bearer(&self, request: &mut Request, token: &str) -> Result<()> {
+        let cached = self.bearer.read().unwrap_or_else(|e| e.into_inner());
+        let value = match cached.as_ref().filter(|(t, _)| t == token) {
+            Some((_, value)) => value.clone(),
+            None => {
+                drop(cached);
+                let mut value =
+                    HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+                        Error::middleware(TokenError::Malformed(
+                            "the token is not a valid header value".into(),
+                        ))
+                    })?;
+                value.set_sensitive(true);
+                *self.bearer.write().unwrap_or_else(|e| e.into_inner()) =
+                    Some((token.to_owned(), value.clone()));
+                value
+            }
+        };
+        request.headers_mut().insert(header::AUTHORIZATION, value);
+        Ok(())
+    }
+
     fn decide(&self, diagnosis: &Diagnosis, attempt: &Attempt) -> RetryDecision {
         let mut jitter = self.jitter.lock().unwrap_or_else(|e| e.into_inner());
         self.policy.decide(diagnosis, attempt, &mut || jitter.fraction())
@@ -230,7 +262,7 @@ impl Middleware for LarkMiddleware {
         if let Some(source) = &self.tokens {
             if !request.headers().contains_key(header::AUTHORIZATION) {
                 let t = source.token().await.map_err(Error::middleware)?;
-                set_bearer(&mut request, &t)?;
+                self.set_bearer(&mut request, &t)?;
                 token = Some(t);
             }
         }
@@ -239,8 +271,6 @@ impl Middleware for LarkMiddleware {
         let mut attempts = Attempts { sent: 0, ..Attempts::default() };
         loop {
             let spare = request.try_clone();
-            let method = request.method().clone();
-            let url = request.url().clone();
             attempts.sent += 1;
             let response = next.clone().run(request, extensions).await?;
             let (mut response, diagnosis) = read(response).await?;
@@ -262,7 +292,7 @@ impl Middleware for LarkMiddleware {
                     None
                 }
                 (RetryDecision::Retry { after }, Some(again)) => {
-                    log_retry(&diagnosis, &decision, after, attempt.number, &method, &url);
+                    log_retry(&diagnosis, &decision, after, attempt.number, &again);
                     tokio::time::sleep(after).await;
                     attempts.waited += after;
                     Some(again)
@@ -270,16 +300,10 @@ impl Middleware for LarkMiddleware {
                 (RetryDecision::RefreshToken { token: kind }, Some(mut again)) => {
                     match (&self.tokens, &token) {
                         (Some(source), Some(stale)) if same_credentials(kind, source.kind()) => {
-                            log_retry(
-                                &diagnosis,
-                                &decision,
-                                Duration::ZERO,
-                                attempt.number,
-                                &method,
-                                &url,
-                            );
+                            let delay = Duration::ZERO;
+                            log_retry(&diagnosis, &decision, delay, attempt.number, &again);
                             let fresh = source.refresh(stale).await.map_err(Error::middleware)?;
-                            set_bearer(&mut again, &fresh)?;
+                            self.set_bearer(&mut again, &fresh)?;
                             token = Some(fresh);
                             attempts.token_refreshes += 1;
                             Some(again)
@@ -297,7 +321,9 @@ impl Middleware for LarkMiddleware {
                 None => {
                     let ext = response.extensions_mut();
                     ext.insert(diagnosis);
-                    ext.insert(attempts);
+                    if attempts.sent > 1 {
+                        ext.insert(attempts);
+                    }
                     return Ok(response);
                 }
             }
@@ -311,22 +337,12 @@ fn same_credentials(named: Option<TokenKind>, ours: TokenKind) -> bool {
     named.is_none_or(|n| (n == TokenKind::UserAccessToken) == (ours == TokenKind::UserAccessToken))
 }
 
-fn set_bearer(request: &mut Request, token: &str) -> Result<()> {
-    let mut value = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
-        Error::middleware(TokenError::Malformed("the token is not a valid header value".into()))
-    })?;
-    value.set_sensitive(true);
-    request.headers_mut().insert(header::AUTHORIZATION, value);
-    Ok(())
-}
-
 fn log_retry(
     diagnosis: &Diagnosis,
     decision: &RetryDecision,
     delay: Duration,
     attempt: u32,
-    method: &Method,
-    url: &reqwest::Url,
+    request: &Request,
 ) {
     tracing::info!(
         target: "lark_errors_reqwest",
@@ -336,8 +352,8 @@ fn log_retry(
         delay_ms = delay.as_millis() as u64,
         attempt,
         log_id = diagnosis.log_id.as_deref(),
-        %method,
-        path = url.path(),
+        method = %request.method(),
+        path = request.url().path(),
         "retrying a Feishu request"
     );
 }

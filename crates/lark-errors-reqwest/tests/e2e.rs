@@ -86,7 +86,7 @@ async fn stale_token_is_refreshed_once_and_concurrent_callers_share_one_fetch() 
 
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let after_expiry = client.get(mock.url(path)).send().await.unwrap();
-    let attempts = *after_expiry.attempts().unwrap();
+    let attempts = after_expiry.attempts().unwrap();
     assert_eq!((attempts.sent, attempts.token_refreshes), (2, 1));
     assert_eq!(code_of(after_expiry).await, 0);
     assert_eq!(mock.stats().token_fetches, 2);
