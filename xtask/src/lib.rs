@@ -6,6 +6,8 @@
 //! regenerate.
 
 pub mod codegen;
+#[cfg(feature = "man")]
+pub mod man;
 
 /// `lark_errors::doc`, the parser of the platform's page.
 #[path = "../../crates/lark-errors/src/doc.rs"]
