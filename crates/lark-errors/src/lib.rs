@@ -22,6 +22,7 @@
 //! - [`template`]: matching live messages against documented ones;
 //! - [`semantics`]: the category, action and token words;
 //! - [`doc`]: the parser of the platform's markdown page (used to build the catalog);
+//! - [`diff`]: what a copy of the page contains and what changed between two copies;
 //! - `diagnose` (feature `json`, on by default): HTTP responses into decisions;
 //! - [`retry`]: what to do next, given a diagnosis and an attempt number.
 //!
@@ -32,6 +33,7 @@
 #![warn(missing_docs)]
 
 pub mod catalog;
+pub mod diff;
 pub mod doc;
 pub mod semantics;
 pub mod template;
