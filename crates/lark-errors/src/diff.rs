@@ -432,7 +432,7 @@ pub fn classify_text(field: Field, old: &str, new: &str) -> TextChange {
     // The smallest subset of kinds whose normalisation makes the texts equal; subsets
     // of equal size are tried in the order of `kinds`.
     let mut subsets: Vec<u32> = (1..1u32 << kinds.len()).collect();
-    subsets.sort_by_key(|s| (s.count_ones(), s.reverse_bits()));
+    subsets.sort_by_key(|s| (s.count_ones(), std::cmp::Reverse(s.reverse_bits())));
     for subset in subsets {
         let chosen: Vec<Cosmetic> = kinds
             .iter()
@@ -932,6 +932,12 @@ mod tests {
             TextChange::Cosmetic(vec![TrailingPunctuation])
         );
         assert_eq!(classify_text(Field::Message, "a.b", "ab"), TextChange::Changed);
+        // Both whitespace and trailing punctuation explain a trailing space: the kind
+        // listed first wins.
+        assert_eq!(
+            classify_text(Field::Message, "fail ", "fail"),
+            TextChange::Cosmetic(vec![Whitespace])
+        );
         // Advice may not change case, messages may not change hosts.
         assert_eq!(classify_text(Field::Advice, "Retry", "retry"), TextChange::Changed);
         assert_eq!(
