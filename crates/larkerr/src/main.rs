@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod doc_cmd;
 mod explain;
 
 /// Explain, search, classify and scan Feishu / Lark Open Platform error codes.
@@ -21,6 +22,8 @@ struct Cli {
 enum Command {
     /// Explain one or more error codes: message, meaning, what to do, advice.
     Explain(explain::Args),
+    /// Check a copy of the error-code page, or compare two copies (for maintainers).
+    Doc(doc_cmd::Args),
 }
 
 /// Exit status for a finished command: 0 success, 1 nothing found, 2 bad usage or input.
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Explain(args) => explain::run(&args),
+        Command::Doc(args) => doc_cmd::run(&args),
     };
     match result {
         Ok(status) => status.into(),
