@@ -319,7 +319,7 @@ mod tests {
             }
         }
         assert_eq!(delays, [Duration::from_millis(500), Duration::from_millis(1000)]);
-        let late = Attempt { elapsed: Duration::from_secs(119), ..Attempt::first(true) };
+        let late = Attempt { elapsed: Duration::from_millis(119_800), ..Attempt::first(true) };
         assert_eq!(
             p.decide(&d, &late, &mut || 1.0),
             RetryDecision::Stop(StopReason::BudgetExhausted)

@@ -17,6 +17,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 mod classify;
 mod completions;
+mod doc_cmd;
 mod explain;
 mod export;
 pub mod http;
@@ -55,6 +56,8 @@ enum Command {
     Export(export::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
+    /// Check a copy of the error-code page, or compare two copies (for maintainers).
+    Doc(doc_cmd::Args),
 }
 
 /// The clap definition of the whole command line, for man pages and completions.
@@ -97,6 +100,7 @@ pub fn main() -> ExitCode {
         Command::Classify(args) => classify::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Completions(args) => completions::run(&args),
+        Command::Doc(args) => doc_cmd::run(&args),
     };
     match result {
         Ok(status) => status.into(),
