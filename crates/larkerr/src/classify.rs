@@ -111,16 +111,11 @@ fn write_diagnosis(out: &mut String, d: &Diagnosis, lang: Option<Language>, s: S
     heading(out, &code, d.message.as_deref().unwrap_or("(no message)"), s);
     let basis = words::basis(d.basis);
     match d.category {
-        Some(category) => line(
-            out,
-            "what happened",
-            &[
-                (category.describe().to_owned(), Tone::Plain),
-                (format!(" ({category})"), Tone::Dim),
-                (format!("; {basis}"), Tone::Plain),
-            ],
-            s,
-        ),
+        Some(category) => {
+            let mut value = words::category(category);
+            value.push((format!("; {basis}"), Tone::Plain));
+            line(out, "what happened", &value, s);
+        }
         None => line(out, "what happened", &text(basis, Tone::Plain), s),
     }
     if let Some(entry) = d.entry {

@@ -145,12 +145,7 @@ pub(crate) fn write_entry(out: &mut String, entry: &Entry, lang: Option<Language
 /// Appends the category, action, retryable, token and known HTTP status of an entry.
 fn write_semantics(out: &mut String, entry: &Entry, s: Settings) {
     let category = entry.category();
-    field(
-        out,
-        "category",
-        &[(category.describe().to_owned(), Tone::Plain), (format!(" ({category})"), Tone::Dim)],
-        s,
-    );
+    field(out, "category", &words::category(category), s);
     let action = entry.action();
     field(
         out,

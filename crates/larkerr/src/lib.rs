@@ -128,11 +128,19 @@ fn usage_error(e: &clap::Error) -> ExitCode {
             ExitCode::from(2)
         }
         _ => {
+            // clap's first paragraph is the message (with the missing arguments or
+            // possible values on its following lines); tips and usage come after.
             let text = e.to_string();
-            let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid usage");
-            let line = line.strip_prefix("error: ").unwrap_or(line);
+            let paragraph: Vec<&str> = text
+                .lines()
+                .skip_while(|l| l.trim().is_empty())
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            let message = paragraph.join(" ");
+            let message = message.strip_prefix("error: ").unwrap_or(&message);
             let mut stderr = io::stderr().lock();
-            let _ = writeln!(stderr, "larkerr: {line} (see `larkerr --help`)");
+            let _ = writeln!(stderr, "larkerr: {message} (see `larkerr --help`)");
             ExitCode::from(2)
         }
     }

@@ -289,24 +289,43 @@ pub fn wrap(
     width: usize,
     color: bool,
 ) {
+    // Runs of one tone are painted once, not atom by atom.
+    let mut run = String::new();
+    let mut run_tone = Tone::Plain;
+    let flush = |out: &mut String, run: &mut String, tone: Tone| {
+        paint(out, run, tone, color);
+        run.clear();
+    };
     let mut col = first;
     let mut line_empty = true;
     for atom in atoms(spans) {
         let gap = usize::from(atom.space_before && !line_empty);
         if !line_empty && col + gap + atom.width > width {
+            flush(out, &mut run, run_tone);
             out.push('\n');
             out.extend(std::iter::repeat_n(' ', hang));
             col = hang;
         } else if gap == 1 {
-            out.push(' ');
+            // A space between two runs of one tone belongs to it; else it is plain.
+            let next = atom.pieces.first().map_or(Tone::Plain, |(_, t)| *t);
+            if next != run_tone {
+                flush(out, &mut run, run_tone);
+                run_tone = Tone::Plain;
+            }
+            run.push(' ');
             col += 1;
         }
         for (text, tone) in &atom.pieces {
-            paint(out, text, *tone, color);
+            if *tone != run_tone {
+                flush(out, &mut run, run_tone);
+                run_tone = *tone;
+            }
+            run.push_str(text);
         }
         col += atom.width;
         line_empty = false;
     }
+    flush(out, &mut run, run_tone);
     out.push('\n');
 }
 

@@ -3,7 +3,9 @@
 
 use lark_errors::diagnose::Basis;
 use lark_errors::doc::Language;
-use lark_errors::{Action, Entry, TokenKind};
+use lark_errors::{Action, Category, Entry, TokenKind};
+
+use crate::output::Tone;
 
 /// What to do, naming the token where the action is about one: "refresh the
 /// tenant_access_token and retry once" rather than "refresh the access token ...".
@@ -12,6 +14,16 @@ pub fn action(action: Action, token: Option<TokenKind>) -> String {
         (Action::RefreshToken, Some(token)) => format!("refresh the {token} and retry once"),
         (action, _) => action.describe().to_owned(),
     }
+}
+
+/// A category in words, with its JSON name where the words differ from it:
+/// "rate limited (rate_limited)", "conflict".
+pub fn category(category: Category) -> Vec<(String, Tone)> {
+    let mut value = vec![(category.describe().to_owned(), Tone::Plain)];
+    if category.describe() != category.as_str() {
+        value.push((format!(" ({category})"), Tone::Dim));
+    }
+    value
 }
 
 /// Whether to send the request again, in words.
