@@ -62,38 +62,80 @@ struct Hit {
     first: Field,
 }
 
-/// Lower-cased searchable text of one entry.
-struct Haystack {
+/// The searchable text of one entry.
+struct Haystack<'e> {
     code: String,
-    message: String,
-    advice_en: String,
-    advice_zh: String,
+    message: &'e str,
+    advice_en: &'e str,
+    advice_zh: &'e str,
 }
 
-impl Haystack {
-    fn of(entry: &Entry) -> Haystack {
+/// A query word, lower-cased, and how to compare it.
+struct Word {
+    text: String,
+    /// The word has letters with case outside ASCII (`É`): compare against lower-cased
+    /// text. Otherwise (ASCII, Chinese) an ASCII-case-insensitive byte search is exact
+    /// and needs no copy of the catalog's text.
+    unicode_case: bool,
+}
+
+impl Word {
+    fn new(word: &str) -> Word {
+        let text = word.to_lowercase();
+        let unicode_case = text
+            .chars()
+            .any(|c| !c.is_ascii() && (c.to_uppercase().next() != Some(c) || c.is_uppercase()));
+        Word { text, unicode_case }
+    }
+
+    /// Byte offsets in `hay` where the word occurs, ignoring case.
+    fn find_all(&self, hay: &str) -> Vec<usize> {
+        if self.unicode_case {
+            // Offsets are into the lower-cased text; only their count and the first
+            // one's presence are used for such words.
+            return hay.to_lowercase().match_indices(&self.text).map(|(i, _)| i).collect();
+        }
+        if !self.text.bytes().any(|b| b.is_ascii_alphabetic()) {
+            // No case at all (digits, Chinese): the standard substring search.
+            return hay.match_indices(&self.text).map(|(i, _)| i).collect();
+        }
+        let (h, w) = (hay.as_bytes(), self.text.as_bytes());
+        if w.is_empty() || h.len() < w.len() {
+            return Vec::new();
+        }
+        let first = w[0];
+        (0..=h.len() - w.len())
+            .filter(|&i| h[i].to_ascii_lowercase() == first)
+            .filter(|&i| h[i..i + w.len()].eq_ignore_ascii_case(w) && hay.is_char_boundary(i))
+            .collect()
+    }
+}
+
+impl<'e> Haystack<'e> {
+    fn of(entry: &'e Entry) -> Haystack<'e> {
         Haystack {
             code: entry.code().to_string(),
-            message: entry.message().to_lowercase(),
-            advice_en: entry.advice_en().unwrap_or("").to_lowercase(),
-            advice_zh: entry.advice_zh().to_lowercase(),
+            message: entry.message(),
+            advice_en: entry.advice_en().unwrap_or(""),
+            advice_zh: entry.advice_zh(),
         }
     }
 
     /// The best field `word` occurs in and its score, `None` if nowhere.
-    fn score(&self, word: &str) -> Option<(Field, u32)> {
-        if word.bytes().all(|b| b.is_ascii_digit()) {
-            if self.code == word {
+    fn score(&self, word: &Word) -> Option<(Field, u32)> {
+        let text = word.text.as_str();
+        if text.bytes().all(|b| b.is_ascii_digit()) {
+            if self.code == text {
                 return Some((Field::Code, Field::Code.score()));
             }
-            if self.code.starts_with(word) {
+            if self.code.starts_with(text) {
                 return Some((Field::CodePrefix, Field::CodePrefix.score()));
             }
         }
-        if let Some(at) = self.message.find(word) {
-            let word_start =
-                self.message[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-            let bonus = if self.message == word {
+        if let Some(&at) = word.find_all(self.message).first() {
+            let word_start = word.unicode_case
+                || self.message[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let bonus = if self.message.len() == text.len() {
                 400
             } else if word_start {
                 100
@@ -102,8 +144,8 @@ impl Haystack {
             };
             return Some((Field::Message, Field::Message.score() + bonus));
         }
-        let en = self.advice_en.matches(word).count() as u32;
-        let zh = self.advice_zh.matches(word).count() as u32;
+        let en = word.find_all(self.advice_en).len() as u32;
+        let zh = word.find_all(self.advice_zh).len() as u32;
         if en == 0 && zh == 0 {
             return None;
         }
@@ -116,9 +158,8 @@ impl Haystack {
 
 /// Ranks the catalog against `query`: best first, ties in catalog order.
 fn rank(query: &str) -> Vec<Hit> {
-    let query = query.to_lowercase();
-    let words: Vec<&str> = query.split_whitespace().collect();
-    let phrase = words.join(" ");
+    let words: Vec<Word> = query.split_whitespace().map(Word::new).collect();
+    let phrase = Word::new(&query.split_whitespace().collect::<Vec<_>>().join(" "));
     let mut hits = Vec::new();
     'entries: for entry in lark_errors::entries() {
         let hay = Haystack::of(entry);
@@ -129,7 +170,7 @@ fn rank(query: &str) -> Vec<Hit> {
             first.get_or_insert(field);
             score += s;
         }
-        if words.len() > 1 && hay.message.contains(&phrase) {
+        if words.len() > 1 && !phrase.find_all(hay.message).is_empty() {
             score += 200;
         }
         if let Some(first) = first {
@@ -285,6 +326,17 @@ mod tests {
         assert!(!codes("频率").is_empty());
         assert!(!codes("权限").is_empty());
         assert!(codes("no such thing anywhere 123456789").is_empty());
+    }
+
+    #[test]
+    fn case_is_ignored_in_and_beyond_ascii() {
+        assert_eq!(codes("DOESN’T MATCH")[0], 99991301);
+        let word = Word::new("ÉLAN");
+        assert!(word.unicode_case);
+        assert_eq!(word.find_all("un élan, un Élan").len(), 2);
+        let word = Word::new("权限 Token");
+        assert!(!word.unicode_case);
+        assert_eq!(word.find_all("无权限 TOKEN，权限 token").len(), 2);
     }
 
     #[test]
