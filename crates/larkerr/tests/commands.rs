@@ -391,6 +391,33 @@ fn completions_for_every_shell() {
 }
 
 #[test]
+fn bash_completion_is_valid_bash() {
+    let script = ok(&["completions", "bash"]);
+    let Ok(out) = std::process::Command::new("bash").args(["-n", "-c", &script]).output() else {
+        return; // no bash here
+    };
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn man_pages_render_for_every_command() {
+    // What `cargo xtask man` writes, from the definition the binary parses.
+    let dir = std::env::temp_dir().join(format!("larkerr-man-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    clap_mangen::generate_to(larkerr::command(), &dir).unwrap();
+    let mut pages = vec!["larkerr.1".to_owned()];
+    pages.extend(
+        larkerr::command().get_subcommands().map(|c| format!("larkerr-{}.1", c.get_name())),
+    );
+    for page in pages {
+        let text = std::fs::read_to_string(dir.join(&page)).unwrap_or_default();
+        assert!(text.contains(".TH"), "{page} is a man page");
+        assert!(text.contains("\\-\\-color"), "{page}: the global options are documented");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn help_and_version() {
     for args in [&["--help"][..], &["-h"], &["explain", "--help"], &["list", "--help"]] {
         let out = ok(args);
