@@ -22,7 +22,8 @@
 //! - [`template`]: matching live messages against documented ones;
 //! - [`semantics`]: the category, action and token words;
 //! - [`doc`]: the parser of the platform's markdown page (used to build the catalog);
-//! - [`diagnose`]: HTTP responses into decisions ([`diagnose::diagnose`] needs the
+//! - [`diff`]: what a copy of the page contains and what changed between two copies;
+//! - [`diagnose`](mod@diagnose): HTTP responses into decisions ([`diagnose::diagnose`] needs the
 //!   default `json` feature);
 //! - [`retry`]: what to do next, given a diagnosis and an attempt number.
 //!
@@ -34,6 +35,7 @@
 
 pub mod catalog;
 pub mod diagnose;
+pub mod diff;
 pub mod doc;
 pub mod retry;
 pub mod semantics;
