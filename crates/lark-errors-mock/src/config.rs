@@ -142,6 +142,10 @@ fn one() -> u64 {
 }
 
 /// A fault rule: which requests get which documented error.
+///
+/// A rule counts the requests it matches (method and path). It fires on the `nth` of
+/// them if `nth` is set; else with `probability` if that is set; else on every one; and
+/// never more than `times` times. The first rule that fires answers the request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultRule {

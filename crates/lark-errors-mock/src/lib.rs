@@ -22,16 +22,32 @@
 //!
 //! The configuration format is documented in [`config`].
 //!
-//! ```no_run
-//! # async fn run() -> std::io::Result<()> {
-//! use lark_errors_mock::{Config, MockServer};
+//! ```
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! use lark_errors_mock::{Config, FaultRule, MockServer, TENANT_TOKEN_PATH};
 //!
-//! let mock = MockServer::start(Config::default()).await?; // 127.0.0.1, a free port
-//! let url = mock.url("/open-apis/im/v1/chats");
-//! // ... point a client at `url` ...
-//! assert_eq!(mock.stats().requests_to("/open-apis/im/v1/chats"), 0);
+//! let config = Config {
+//!     faults: vec![FaultRule::new("/open-apis/contact/*", 99991672).scopes(["contact:user.base:readonly"])],
+//!     ..Config::default()
+//! };
+//! let mock = MockServer::start(config).await?; // 127.0.0.1, a free port
+//! let http = reqwest::Client::new();
+//! let token: serde_json::Value = http
+//!     .post(mock.url(TENANT_TOKEN_PATH))
+//!     .json(&serde_json::json!({"app_id": "cli_mock", "app_secret": "mock_secret"}))
+//!     .send().await?.json().await?;
+//! let token = token["tenant_access_token"].as_str().unwrap();
+//!
+//! let denied = http.get(mock.url("/open-apis/contact/v3/users/ou_1")).bearer_auth(token).send().await?;
+//! assert_eq!(denied.status(), 400);
+//! let body: serde_json::Value = denied.json().await?;
+//! assert_eq!(body["code"], 99991672);
+//! assert_eq!(body["error"]["permission_violations"][0]["subject"], "contact:user.base:readonly");
+//!
+//! assert_eq!(mock.stats().token_fetches, 1);
 //! mock.shutdown().await;
-//! # Ok(()) }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # }).unwrap();
 //! ```
 
 #![forbid(unsafe_code)]

@@ -13,7 +13,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Stats {
-    /// Requests per path (every method), token endpoints included, `/_mock/*` excluded.
+    /// Requests per path (every method) under `/open-apis/`, token endpoints included.
     pub requests: BTreeMap<String, u64>,
     /// Successful token fetches (one per token endpoint call that issued tokens).
     pub token_fetches: u64,

@@ -390,3 +390,35 @@ async fn read(mut response: Response) -> Result<(Response, Option<Diagnosis>)> {
     *response.extensions_mut() = extensions;
     Ok((response, Some(diagnosis)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idempotent_methods() {
+        for (method, idempotent) in [
+            (Method::GET, true),
+            (Method::HEAD, true),
+            (Method::PUT, true),
+            (Method::DELETE, true),
+            (Method::OPTIONS, true),
+            (Method::POST, false),
+            (Method::PATCH, false),
+        ] {
+            assert_eq!(Idempotent::of(&method), Idempotent(idempotent), "{method}");
+        }
+    }
+
+    #[test]
+    fn tenant_and_app_tokens_are_the_apps_credentials() {
+        use TokenKind::{AppAccessToken, TenantAccessToken, UserAccessToken};
+        assert!(same_credentials(None, TenantAccessToken));
+        assert!(same_credentials(Some(TenantAccessToken), TenantAccessToken));
+        assert!(same_credentials(Some(TenantAccessToken), AppAccessToken));
+        assert!(same_credentials(Some(AppAccessToken), TenantAccessToken));
+        assert!(!same_credentials(Some(UserAccessToken), TenantAccessToken));
+        assert!(!same_credentials(Some(TenantAccessToken), UserAccessToken));
+        assert!(same_credentials(Some(UserAccessToken), UserAccessToken));
+    }
+}
