@@ -23,6 +23,7 @@ mod export;
 pub mod http;
 mod input;
 mod list;
+mod mock;
 pub mod output;
 pub mod render;
 mod search;
@@ -58,6 +59,8 @@ enum Command {
     Completions(completions::Args),
     /// Check a copy of the error-code page, or compare two copies (for maintainers).
     Doc(doc_cmd::Args),
+    /// Run a mock Feishu Open API server that answers with the documented errors.
+    Mock(mock::Args),
 }
 
 /// The clap definition of the whole command line, for man pages and completions.
@@ -101,6 +104,7 @@ pub fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Doc(args) => doc_cmd::run(&args),
+        Command::Mock(args) => mock::run(&args),
     };
     match result {
         Ok(status) => status.into(),

@@ -1,0 +1,63 @@
+//! `larkerr mock`: run the mock Feishu Open API server of `lark-errors-mock`.
+
+use std::io::{self, Write};
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use lark_errors_mock::{Config, MockServer};
+
+use crate::Status;
+
+/// Run a mock Feishu / Lark Open API server that answers with the documented errors.
+///
+/// It issues tenant and app access tokens for the configured apps (default app
+/// `cli_mock` / `mock_secret`), answers every other `/open-apis/...` path as a business
+/// endpoint (99991661 without a token, 99991663 for an unknown or expired one), applies
+/// the configured rate limit (HTTP 429, 99991400, `x-ogw-ratelimit-*` headers) and fault
+/// rules, and serves request counts at `GET /_mock/stats`. Each request and the code it
+/// was answered with is logged to stderr (`RUST_LOG=warn` silences that). Stops on
+/// Ctrl-C. The configuration format is documented in the lark-errors-mock README.
+#[derive(Debug, clap::Args)]
+#[command(long_about)]
+pub struct Args {
+    /// Port to listen on; 0 picks a free port (the address is printed).
+    #[arg(long, short, default_value_t = 8089)]
+    port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// Configuration file: TOML, or JSON when it ends in `.json`.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+/// Starts the server and serves until Ctrl-C.
+pub fn run(args: &Args) -> io::Result<Status> {
+    let config = match &args.config {
+        Some(path) => Config::from_file(path).map_err(|e| io::Error::other(e.to_string()))?,
+        None => Config::default(),
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Logging is a convenience: a subscriber set elsewhere is not an error.
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(io::stderr).try_init();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let addr = SocketAddr::new(args.host, args.port);
+        let server = MockServer::bind(config, addr)
+            .await
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
+        let mut stdout = io::stdout().lock();
+        writeln!(stdout, "mock Feishu Open API listening on {}", server.base_url())?;
+        for app in &server.config().apps {
+            writeln!(stdout, "  app_id {}  app_secret {}", app.app_id, app.app_secret)?;
+        }
+        stdout.flush()?;
+        drop(stdout);
+        tokio::select! {
+            result = server.wait() => result?,
+            _ = tokio::signal::ctrl_c() => {}
+        }
+        Ok(Status::Found)
+    })
+}

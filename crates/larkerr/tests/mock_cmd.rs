@@ -1,0 +1,82 @@
+//! `larkerr mock` runs the mock server: it prints its address, answers over loopback
+//! with the documented errors, and rejects a bad configuration with one line.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+
+/// Kills the server when the test ends, pass or fail.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn http(addr: &str, request: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn serves_documented_errors_on_loopback() {
+    let child = Command::cargo_bin("larkerr")
+        .unwrap()
+        .args(["mock", "--port", "0"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut server = Server(child);
+    let mut first = String::new();
+    BufReader::new(server.0.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let url = first.trim().rsplit(' ').next().unwrap().to_owned();
+    let addr = url.trim_start_matches("http://").trim_end_matches('/').to_owned();
+    assert!(first.starts_with("mock Feishu Open API listening on http://127.0.0.1:"), "{first}");
+
+    let response =
+        http(&addr, "GET /open-apis/im/v1/chats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert!(response.starts_with("HTTP/1.1 400"), "{response}");
+    assert!(response.to_ascii_lowercase().contains("x-tt-logid:"), "{response}");
+    let body = response.split("\r\n\r\n").nth(1).unwrap();
+    let d = lark_errors::diagnose(Some(400), &lark_errors::diagnose::NoHeaders, body.as_bytes());
+    assert_eq!(d.code, Some(99991661));
+    assert!(d.known);
+
+    let body = r#"{"app_id":"cli_mock","app_secret":"mock_secret"}"#;
+    let token_request = format!(
+        "POST /open-apis/auth/v3/tenant_access_token/internal HTTP/1.1\r\nHost: x\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let response = http(&addr, &token_request);
+    assert!(response.contains("\"tenant_access_token\":\"t-"), "{response}");
+}
+
+#[test]
+fn a_bad_configuration_is_one_line_and_exit_2() {
+    let dir = std::env::temp_dir().join(format!("larkerr-mock-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[[faults]]\npath = \"/open-apis/*\"\ncode = 4242\n").unwrap();
+    for config in [bad.to_str().unwrap(), "/nonexistent/mock.toml"] {
+        let out = Command::cargo_bin("larkerr")
+            .unwrap()
+            .args(["mock", "--port", "0", "--config", config])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{config}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with("larkerr: "), "{stderr}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
