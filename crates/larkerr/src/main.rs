@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod explain;
+mod scan;
 
 /// Explain, search, classify and scan Feishu / Lark Open Platform error codes.
 #[derive(Debug, Parser)]
@@ -21,6 +22,8 @@ struct Cli {
 enum Command {
     /// Explain one or more error codes: message, meaning, what to do, advice.
     Explain(explain::Args),
+    /// Find Feishu error codes in logs: counts, categories, first and last, timeline.
+    Scan(scan::Args),
 }
 
 /// Exit status for a finished command: 0 success, 1 nothing found, 2 bad usage or input.
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Explain(args) => explain::run(&args),
+        Command::Scan(args) => scan::run(&args),
     };
     match result {
         Ok(status) => status.into(),
