@@ -49,10 +49,10 @@ Detection rules (lark_errors::extract):
     the catalog, with a heuristic diagnosis from the msg's words.
   * Undocumented codes 100-599 never count: they are HTTP statuses.
   * The msg: a `msg` or `Msg` key (same boundary rules: not `error_msg`, `msg_id`)
-    starting within 128 bytes after the code's value on the same line, or on the next
-    line when the value ends its line (pretty-printed JSON); or the Go SDK's error text
-    `msg:<text>,code:<n>`. A msg placed before the code in any other form (a logger's
-    own `\"msg\"` field) is not the error's msg.
+    starting within 128 bytes after the code's value on the same line; or first on the
+    next line when the value and a `,` end their line (pretty-printed JSON); or the Go
+    SDK's error text `msg:<text>,code:<n>`. A msg placed before the code in any other
+    form (a logger's own `\"msg\"` field) is not the error's msg.
   * The msg's value: a JSON string (escapes decoded, also one nested in an escaped
     JSON string), a '...' string, or bare text up to the end of the line, a `\"` or
     `}`, or the next `key:` / `key=`; at most 256 bytes of it are kept.
@@ -356,20 +356,26 @@ pub fn code_at(text: &[u8], key: usize) -> Option<Found<'_>> {
     Some(Found { code, key, value_end: end, msg })
 }
 
-/// The msg whose key starts within [`MSG_WINDOW`] bytes after `from` on the same line
-/// (or the next, when nothing but `,` and spaces follows the value on its line).
+/// The msg whose key starts within [`MSG_WINDOW`] bytes after `from` on the same line,
+/// or first on the next line when only `,` follows the value on its line.
 fn msg_after(text: &[u8], from: usize) -> Option<Msg<'_>> {
     let len = text.len();
     let mut limit = len.min(from + MSG_WINDOW);
     if let Some(nl) = memchr::memchr(b'\n', &text[from..limit]) {
         let nl = from + nl;
-        if text[from..nl].iter().all(|b| matches!(b, b' ' | b'\t' | b',' | b'\r')) {
-            let next = nl + 1;
-            let lim2 = len.min(next + MSG_WINDOW);
-            limit = memchr::memchr(b'\n', &text[next..lim2]).map_or(lim2, |n| next + n);
-        } else {
-            limit = nl;
+        // Pretty-printed JSON: `"code": N,` ends its line and the next line starts with
+        // the msg key.
+        let rest = trim_spaces(&text[from..nl]);
+        if rest == b"," {
+            let next = skip_blanks(text, nl + 1);
+            if next < len && matches!(text[next], b'"' | b'm' | b'M') {
+                let key = next + usize::from(text[next] == b'"');
+                if key_at(text, key, b"msg") {
+                    return separator(text, key + 3).and_then(|value| msg_value(text, value));
+                }
+            }
         }
+        limit = nl;
     }
     let mut j = from;
     while j < limit {
@@ -407,6 +413,15 @@ fn go_sdk_msg(text: &[u8], key: usize) -> Option<Msg<'_>> {
         upto = at;
     }
     None
+}
+
+/// Skips spaces, tabs and a `\r` (indentation), at most 64 bytes.
+fn skip_blanks(text: &[u8], mut i: usize) -> usize {
+    let limit = i + 64;
+    while i < limit && matches!(text.get(i), Some(b' ' | b'\t' | b'\r')) {
+        i += 1;
+    }
+    i
 }
 
 fn trim_spaces(mut raw: &[u8]) -> &[u8] {
@@ -718,7 +733,8 @@ pub struct Summary {
     pub error: Option<io::Error>,
 }
 
-/// A partial line shorter than this is carried whole into the next chunk.
+/// A partial line (with the look-ahead after the last complete line) shorter than this
+/// is carried whole into the next chunk.
 const CARRY_MAX: usize = 64 * 1024;
 /// When a longer line is cut, codes are searched up to this many bytes before the cut
 /// and these bytes are kept, so every code sees its value and msg in full.
@@ -851,7 +867,10 @@ impl Scanner {
             let (end, cut) = if eof {
                 (filled, false)
             } else {
-                match memchr::memrchr(b'\n', &buf[from..]) {
+                // Complete lines up to the last newline that leaves TAIL_CONTEXT bytes
+                // after it, so a code near the end still sees a msg on the next line.
+                let limit = filled - TAIL_CONTEXT;
+                match memchr::memrchr(b'\n', &buf[from..limit]) {
                     Some(nl) if filled - (from + nl + 1) <= CARRY_MAX => (from + nl + 1, false),
                     _ => (filled - TAIL_CONTEXT, true),
                 }
@@ -1068,6 +1087,12 @@ mod tests {
         assert_eq!(one(text), Some((1254040, Some("pretty".into()))));
         // Not when the code's line goes on with something else.
         assert_eq!(all("code=1254040 other\nmsg=x"), []);
+        assert_eq!(all("code=1254040\nmsg=x"), []);
+        assert_eq!(all("{\"code\": 1254040,\n  \"data\": {},\n  \"msg\": \"x\"}"), []);
+        assert_eq!(
+            one("{\"code\": \"1254040\",\r\n\t\"msg\": \"crlf\"}"),
+            Some((1254040, Some("crlf".into())))
+        );
     }
 
     #[test]
@@ -1181,6 +1206,121 @@ mod tests {
         for len in [0, 1, 31, 32, 33, 8159, 8160, 8161, 100_000] {
             let s = &bytes[..len];
             assert_eq!(count_newlines(s), s.iter().filter(|&&b| b == b'\n').count() as u64);
+        }
+    }
+
+    mod props {
+        use proptest::prelude::*;
+
+        use super::super::*;
+        use super::scan_chunked;
+
+        /// Pieces of log text that exercise the rules, for composing inputs.
+        const PIECES: &[&str] = &[
+            "code",
+            "Code",
+            "code=",
+            "\"code\":",
+            "\\\"code\\\":",
+            "code: ",
+            "=>",
+            "msg",
+            "msg=",
+            "\"msg\":\"",
+            "Msg:",
+            "msg:",
+            "status_",
+            "99991400",
+            "1254040",
+            "404",
+            "0",
+            "1002",
+            "4294967296",
+            "\"",
+            "'",
+            "\\",
+            "\\u8bf7",
+            "\\ud83d\\ude00",
+            ",",
+            " ",
+            "\t",
+            "\n",
+            "\n",
+            "}",
+            "{",
+            "2025-03-01T08:00:00Z",
+            "2025/03/01 08:00:00",
+            "+08:00",
+            ".5",
+            "\u{fffd}",
+            "请求",
+            "x",
+        ];
+
+        fn log_text() -> impl Strategy<Value = Vec<u8>> {
+            prop::collection::vec(
+                prop_oneof![
+                    4 => prop::sample::select(PIECES).prop_map(|p| p.as_bytes().to_vec()),
+                    1 => prop::collection::vec(any::<u8>(), 0..8),
+                ],
+                0..400,
+            )
+            .prop_map(|parts| parts.concat())
+        }
+
+        proptest! {
+            #[test]
+            fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+                for f in codes(&bytes) {
+                    prop_assert!(counts(f.code, f.msg.is_some()));
+                    prop_assert!(f.value_end <= bytes.len());
+                    if let Some(m) = f.msg {
+                        prop_assert!(m.raw().len() <= MAX_MSG_LEN);
+                        let _ = m.decode();
+                    }
+                }
+                for i in 0..bytes.len() {
+                    let _ = code_at(&bytes, i);
+                    let _ = parse_timestamp(&bytes[i..]);
+                }
+                let _ = find_timestamp(&bytes);
+                for q in [Quoting::Json, Quoting::EscapedJson, Quoting::Single, Quoting::Bare] {
+                    let _ = Msg::new(&bytes, q).decode();
+                }
+                Scanner::with_chunk_size(0).scan(&bytes[..], |_| {});
+            }
+
+            #[test]
+            fn scanner_agrees_with_codes(text in log_text()) {
+                let text: Vec<u8> = text.into_iter().map(|b| if b == 0 { b'x' } else { b }).collect();
+                let mut expected: Vec<(u64, u32, Option<String>)> = Vec::new();
+                for f in codes(&text) {
+                    let line = 1 + count_newlines(&text[..f.key]);
+                    if !expected.iter().any(|(l, c, _)| *l == line && *c == f.code) {
+                        expected.push((line, f.code, f.msg.map(|m| m.decode())));
+                    }
+                }
+                let mut got = Vec::new();
+                let summary = Scanner::new().scan(&text[..], |h| {
+                    got.push((h.line, h.code, h.msg.map(|m| m.decode())));
+                });
+                prop_assert_eq!(got, expected);
+                prop_assert_eq!(summary.bytes, text.len() as u64);
+                let lines = count_newlines(&text) + u64::from(text.last().is_some_and(|&b| b != b'\n'));
+                prop_assert_eq!(summary.lines, lines);
+            }
+
+            #[test]
+            fn chunk_size_changes_nothing(text in log_text(), repeat in 1usize..120) {
+                let mut log = Vec::new();
+                for i in 0..repeat {
+                    log.extend_from_slice(&text);
+                    log.extend_from_slice(format!("\n{i} code={} msg=x\n", 1_254_000 + i).as_bytes());
+                }
+                let reference = scan_chunked(&log, 64 << 20);
+                prop_assert_eq!(scan_chunked(&log, 16 * 1024), reference.clone());
+                prop_assert_eq!(scan_chunked(&log, 20_011), reference);
+            }
         }
     }
 }

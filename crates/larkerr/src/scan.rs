@@ -21,20 +21,7 @@ use report::Report;
 
 /// Find Feishu / Lark error codes in logs and report them by count, category and time.
 #[derive(Debug, clap::Args)]
-#[command(
-    long_about = "Find Feishu / Lark error codes in log text of any shape (JSON bodies, \
-key=value, `code: N`, Go SDK errors) and report, most frequent first: per code its count, \
-category, action, documented and live messages, first and last occurrence; per category \
-its share; codes not in the catalog with a heuristic diagnosis.\n\n\
-Inputs: files, directories (recursively; symlinked directories and special files inside \
-them are skipped), `-` or nothing for stdin. Gzip data (.gz files, detected by content) is \
-decompressed. Memory stays bounded whatever the input size or line length.\n\n\
-Bad input never stops the scan: an unreadable or missing path, a broken gzip stream or a \
-read error is reported once on stderr and makes the exit status 2 at the end; binary data \
-(a NUL byte) is reported and the rest of that input skipped, with no effect on the status. \
-Exit status: 0 when every input was read (whether or not codes were found), 2 otherwise.",
-    after_long_help = extract::RULES
-)]
+#[command(after_long_help = long_help())]
 pub struct Args {
     /// Files or directories to scan; `-` or none for stdin.
     #[arg(value_name = "PATH")]
@@ -59,6 +46,29 @@ pub struct Args {
     /// List only codes seen at least N times (totals still count all).
     #[arg(long, value_name = "N", default_value_t = 1)]
     min_count: u64,
+}
+
+/// What `scan --help` says after the options: inputs, exit status, detection rules.
+fn long_help() -> String {
+    format!(
+        "Reports, most frequent first: per code its count, category, action, documented \
+message, most common live msgs, first and last occurrence (file:line) and, for codes \
+documented more than once, which entry the live msgs resolved to; per category its \
+share of the total; codes not in the catalog with a heuristic diagnosis.
+
+Inputs: files, directories (recursively, in name order; symlinked directories and \
+special files inside them are skipped), `-` or nothing for stdin. Gzip data (.gz files, \
+detected by content) is decompressed. Memory stays bounded whatever the input size or \
+line length.
+
+Bad input never stops the scan: a missing or unreadable path, a broken gzip stream or a \
+read error is reported once on stderr and makes the exit status 2 at the end; binary data \
+(a NUL byte) is reported and the rest of that input skipped, without changing the status. \
+Exit status: 0 when every input was read, whether or not codes were found; 2 otherwise.
+
+{}",
+        extract::RULES
+    )
 }
 
 /// Parses a bucket width: a positive integer with unit `s`, `m`, `h`, `d` or `w`.
@@ -117,47 +127,44 @@ pub fn run(args: &Args) -> io::Result<Status> {
     Ok(if report.any_unreadable() { Status::Usage } else { Status::Found })
 }
 
-/// Scans every regular file under `dir`, in name order, depth first.
+/// Scans every regular file under `dir`, depth first, each directory's entries in name
+/// order (as `find | sort` lists them).
 fn walk(scanner: &mut Scanner, report: &mut Report, dir: &Path) {
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = match fs::read_dir(&dir) {
-            Ok(entries) => entries,
+    let label = dir.display().to_string();
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => return problem(report, &label, error_text(&e), true),
+    };
+    let mut children = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => children.push(entry),
+            Err(e) => problem(report, &label, error_text(&e), true),
+        }
+    }
+    children.sort_by_key(|e| e.file_name());
+    for entry in children {
+        let path = entry.path();
+        let label = path.display().to_string();
+        let kind = match entry.file_type() {
+            Ok(kind) => kind,
             Err(e) => {
-                problem(report, &dir.display().to_string(), error_text(&e), true);
+                problem(report, &label, error_text(&e), true);
                 continue;
             }
         };
-        let mut children = Vec::new();
-        for entry in entries {
-            match entry {
-                Ok(entry) => children.push(entry),
-                Err(e) => problem(report, &dir.display().to_string(), error_text(&e), true),
+        if kind.is_dir() {
+            walk(scanner, report, &path);
+        } else if kind.is_file() {
+            scan_file(scanner, report, &path, &label);
+        } else if kind.is_symlink() {
+            // Follow links to files; skip links to directories (no cycles).
+            match fs::metadata(&path) {
+                Ok(m) if m.is_file() => scan_file(scanner, report, &path, &label),
+                Ok(_) => {}
+                Err(e) => problem(report, &label, error_text(&e), true),
             }
         }
-        children.sort_by_key(|e| e.file_name());
-        let mut subdirs = Vec::new();
-        for entry in children {
-            let path = entry.path();
-            let label = path.display().to_string();
-            let Ok(kind) = entry.file_type() else {
-                problem(report, &label, "cannot read file type".into(), true);
-                continue;
-            };
-            if kind.is_dir() {
-                subdirs.push(path);
-            } else if kind.is_file() {
-                scan_file(scanner, report, &path, &label);
-            } else if kind.is_symlink() {
-                // Follow links to files; skip links to directories (no cycles).
-                match fs::metadata(&path) {
-                    Ok(m) if m.is_file() => scan_file(scanner, report, &path, &label),
-                    Ok(_) => {}
-                    Err(e) => problem(report, &label, error_text(&e), true),
-                }
-            }
-        }
-        stack.extend(subdirs.into_iter().rev());
     }
 }
 

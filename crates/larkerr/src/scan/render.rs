@@ -216,7 +216,8 @@ fn code_text(out: &mut impl Write, stats: &CodeStats, total: u64) -> io::Result<
     let msgs = stats.msgs();
     if let Some((msg, n)) = msgs.first() {
         let more = if msgs.len() > 1 {
-            format!(", {} other", plural(msgs.len() as u64 - 1, "msg", "msgs"))
+            let others = msgs.len() as u64 - 1;
+            format!(", {} other {}", thousands(others), if others == 1 { "msg" } else { "msgs" })
         } else {
             String::new()
         };
