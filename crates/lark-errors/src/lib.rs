@@ -23,6 +23,7 @@
 //! - [`semantics`]: the category, action and token words;
 //! - [`extract`]: finding error codes in log text of any shape, streaming;
 //! - [`doc`]: the parser of the platform's markdown page (used to build the catalog);
+//! - [`diff`]: what a copy of the page contains and what changed between two copies;
 //! - [`diagnose`]: HTTP responses into decisions ([`diagnose::diagnose`] needs the
 //!   default `json` feature);
 //! - [`retry`]: what to do next, given a diagnosis and an attempt number.
@@ -35,6 +36,7 @@
 
 pub mod catalog;
 pub mod diagnose;
+pub mod diff;
 pub mod doc;
 pub mod extract;
 pub mod retry;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod doc_cmd;
 mod explain;
 mod scan;
 
@@ -22,6 +23,8 @@ struct Cli {
 enum Command {
     /// Explain one or more error codes: message, meaning, what to do, advice.
     Explain(explain::Args),
+    /// Check a copy of the error-code page, or compare two copies (for maintainers).
+    Doc(doc_cmd::Args),
     /// Find Feishu error codes in logs: counts, categories, first and last, timeline.
     Scan(scan::Args),
 }
@@ -58,6 +61,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Explain(args) => explain::run(&args),
+        Command::Doc(args) => doc_cmd::run(&args),
         Command::Scan(args) => scan::run(&args),
     };
     match result {
