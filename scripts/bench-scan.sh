@@ -138,13 +138,14 @@ mbps() { echo "scale=0; $BYTES / $1 / 1000000" | bc -l; }
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 
 echo
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "input:   $LOG ($BYTES bytes, $(wc -l <"$LOG") lines)"
-printf '%-44s %8s s %8s MB/s\n' "cat > /dev/null" "$T_CAT" "$(mbps "$T_CAT")"
-printf '%-44s %8s s %8s MB/s  (%sx cat time)\n' "larkerr scan" "$T_SCAN" "$(mbps "$T_SCAN")" "$(ratio "$T_SCAN" "$T_CAT")"
-printf '%-44s %8s s %8s MB/s  (%sx cat time)\n' "larkerr scan --json --timeline" "$T_SCAN_JSON" "$(mbps "$T_SCAN_JSON")" "$(ratio "$T_SCAN_JSON" "$T_CAT")"
-printf '%-44s %8s s %8s MB/s  (scan is %sx faster)\n' "rg -o '\"code\":[0-9]+' | sort | uniq -c" "$T_RG" "$(mbps "$T_RG")" "$(ratio "$T_RG" "$T_SCAN")"
-printf '%-44s %8s s %8s MB/s  (scan is %sx faster)\n' "same with rg -j1" "$T_RG1" "$(mbps "$T_RG1")" "$(ratio "$T_RG1" "$T_SCAN")"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "input:   $LOG ($BYTES bytes, $(wc -l <"$LOG") lines), best of 3, page cache warm"
+row() { printf '%-46s %7.3f s %6s MB/s  %s\n' "$1" "$2" "$(mbps "$2")" "$3"; }
+row "cat > /dev/null" "$T_CAT" ""
+row "larkerr scan" "$T_SCAN" "time = $(ratio "$T_SCAN" "$T_CAT") x cat"
+row "larkerr scan --json --timeline" "$T_SCAN_JSON" "time = $(ratio "$T_SCAN_JSON" "$T_CAT") x cat"
+row "rg -o '\"code\":[0-9]+' | sort | uniq -c" "$T_RG" "time = $(ratio "$T_RG" "$T_SCAN") x scan"
+row "  the same with rg -j1" "$T_RG1" "time = $(ratio "$T_RG1" "$T_SCAN") x scan"
 
 rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}'; }
 echo "peak RSS, larkerr scan on $SIZE_MIB MiB log:      $(rss "$LARKERR" scan "$LOG") KiB"

@@ -534,9 +534,34 @@ fn next_is_key(text: &[u8], i: usize) -> bool {
 /// assert_eq!(found, [99991663, 1254040]);
 /// ```
 pub fn codes(text: &[u8]) -> impl Iterator<Item = Found<'_>> {
-    memmem::find_iter(text.get(1..).unwrap_or_default(), b"ode")
-        .filter_map(move |p| code_at(text, p))
-        .filter(|f| counts(f.code, f.msg.is_some()))
+    let keys = Keys::new(memmem::find_iter(text, b"code"), memmem::find_iter(text, b"Code"));
+    keys.filter_map(move |key| code_at(text, key)).filter(|f| counts(f.code, f.msg.is_some()))
+}
+
+/// The positions of `code` and of `Code` in one haystack, in order: two vectorised
+/// searches merged, cheaper than one search for `ode` that stops at every `node`.
+struct Keys<L: Iterator, U: Iterator> {
+    lower: std::iter::Peekable<L>,
+    upper: std::iter::Peekable<U>,
+}
+
+impl<L: Iterator<Item = usize>, U: Iterator<Item = usize>> Keys<L, U> {
+    fn new(lower: L, upper: U) -> Self {
+        Keys { lower: lower.peekable(), upper: upper.peekable() }
+    }
+}
+
+impl<L: Iterator<Item = usize>, U: Iterator<Item = usize>> Iterator for Keys<L, U> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        match (self.lower.peek(), self.upper.peek()) {
+            (Some(l), Some(u)) if u < l => self.upper.next(),
+            (Some(_), _) => self.lower.next(),
+            (None, _) => self.upper.next(),
+        }
+    }
 }
 
 /// The number of `\n` bytes in `bytes`, counted with memchr's vectorised count.
@@ -741,8 +766,9 @@ const CARRY_MAX: usize = 64 * 1024;
 const TAIL_CONTEXT: usize = 4 * 1024;
 /// Bytes kept before the cut, for the checks that look back (key boundary, Go SDK msg).
 const BACK_CONTEXT: usize = 1024;
-/// The default chunk size.
-const DEFAULT_CHUNK: usize = 1024 * 1024;
+/// The default chunk size: small enough that a chunk stays in the L2 cache across the
+/// passes over it (binary check, key search, newline count).
+const DEFAULT_CHUNK: usize = 256 * 1024;
 /// The smallest chunk size allowed.
 const MIN_CHUNK: usize = 16 * 1024;
 
@@ -766,7 +792,8 @@ const MIN_CHUNK: usize = 16 * 1024;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Scanner {
-    finder: memmem::Finder<'static>,
+    lower: memmem::Finder<'static>,
+    upper: memmem::Finder<'static>,
     chunk: usize,
     buf: Vec<u8>,
 }
@@ -796,7 +823,7 @@ struct State {
 }
 
 impl Scanner {
-    /// A scanner reading 1 MiB chunks.
+    /// A scanner reading 256 KiB chunks.
     pub fn new() -> Scanner {
         Scanner::with_chunk_size(DEFAULT_CHUNK)
     }
@@ -805,7 +832,8 @@ impl Scanner {
     /// `size` + 64 KiB.
     pub fn with_chunk_size(size: usize) -> Scanner {
         Scanner {
-            finder: memmem::Finder::new(b"ode").into_owned(),
+            lower: memmem::Finder::new(b"code").into_owned(),
+            upper: memmem::Finder::new(b"Code").into_owned(),
             chunk: size.max(MIN_CHUNK),
             buf: Vec::new(),
         }
@@ -875,7 +903,7 @@ impl Scanner {
                     _ => (filled - TAIL_CONTEXT, true),
                 }
             };
-            process(&self.finder, buf, from, end, &mut st, &mut on_hit);
+            process((&self.lower, &self.upper), buf, from, end, &mut st, &mut on_hit);
             st.line += count_newlines(&buf[st.counted..end]);
             st.counted = end;
             if eof {
@@ -920,23 +948,17 @@ fn line_timestamp(buf: &[u8], start: usize) -> Option<Timestamp> {
 
 /// Reports the codes whose keys start in `buf[from..end)`, looking at all of `buf`.
 fn process<F: FnMut(&Hit<'_>)>(
-    finder: &memmem::Finder<'_>,
+    (lower, upper): (&memmem::Finder<'_>, &memmem::Finder<'_>),
     buf: &[u8],
     from: usize,
     end: usize,
     st: &mut State,
     on_hit: &mut F,
 ) {
-    let hay_end = buf.len().min(end + 3);
-    if from + 1 >= hay_end {
-        return;
-    }
-    for p in finder.find_iter(&buf[from + 1..hay_end]) {
-        // "ode" at from + 1 + p: the key would start one byte before.
+    // Keys starting before `end`, whole.
+    let hay = &buf[from..buf.len().min(end + 3)];
+    for p in Keys::new(lower.find_iter(hay), upper.find_iter(hay)) {
         let key = from + p;
-        if key >= end {
-            break;
-        }
         let Some(found) = code_at(buf, key) else {
             continue;
         };

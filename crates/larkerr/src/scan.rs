@@ -208,7 +208,7 @@ fn scan_input<R: Read>(
     let file: Arc<str> = Arc::from(label);
     report.begin_input();
     let summary = if is_gz {
-        let gz = flate2::bufread::MultiGzDecoder::new(BufReader::with_capacity(1 << 18, reader));
+        let gz = flate2::bufread::MultiGzDecoder::new(BufReader::with_capacity(256 * 1024, reader));
         scanner.scan(gz, |hit| report.add(&file, hit))
     } else {
         scanner.scan(reader, |hit| report.add(&file, hit))
