@@ -10,7 +10,7 @@
 #   OUT_DIR     where the logs go (default /tmp/larkerr-bench); never the repository
 #
 # It also generates a single line of 200 MB without a newline and reports the peak
-# RSS (`/usr/bin/time -v`) of `larkerr scan` on both inputs. Needs python3, rg
+# RSS (`/usr/bin/time -v`) of `larkerr scan` on both inputs. Needs python3, bc, rg
 # (`apt-get install -y ripgrep`) and GNU time (`apt-get install -y time`).
 # The same seed, rate and size always give the same bytes.
 set -euo pipefail
@@ -64,7 +64,7 @@ while written < target:
         stamp_cache[sec] = stamp
     ms = (n % lines_per_second) * 16
     trace = "%016x" % rng.getrandbits(64)
-    # a burst of rate limiting between 10:00 and 11:00
+    # a burst of errors between 10:00 and 11:00
     r = rate * (4 if 10 * 3600 <= sec < 11 * 3600 else 1)
     head = '{"time":"%s.%03dZ","level":"%%s","node":"%s","trace_id":"%s","method":"POST","path":"%s",' % (
         stamp, ms, rng.choice(nodes), trace, rng.choice(paths))
