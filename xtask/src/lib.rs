@@ -6,10 +6,12 @@
 //! regenerate.
 
 pub mod codegen;
+#[cfg(feature = "man")]
+pub mod man;
 
 /// `lark_errors::doc`, the parser of the platform's page.
 #[path = "../../crates/lark-errors/src/doc.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, rustdoc::broken_intra_doc_links)]
 pub mod doc;
 
 /// `lark_errors::semantics`: category, action and token words.

@@ -1,4 +1,5 @@
 //! `cargo xtask codegen [--check]`: regenerate (or check) the catalog table.
+//! `cargo xtask man [--out DIR]`: render larkerr's man pages.
 
 use std::process::ExitCode;
 
@@ -8,7 +9,9 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   codegen [--check]   regenerate crates/lark-errors/src/catalog/table.rs from data/;
-                      with --check, fail if the checked-in file is stale";
+                      with --check, fail if the checked-in file is stale
+  man [--out DIR]     write larkerr's man pages (larkerr.1, larkerr-explain.1, ...)
+                      into DIR (default: target/man)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -16,6 +19,8 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => run_codegen(false),
         ["codegen", "--check"] => run_codegen(true),
+        ["man"] => run_man(None),
+        ["man", "--out", dir] => run_man(Some(dir)),
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -49,4 +54,35 @@ fn run_codegen(check: bool) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(&path, generated)?;
     eprintln!("wrote {}", codegen::TABLE_PATH);
     Ok(())
+}
+
+/// Renders the man pages; needs the `man` feature (larkerr and clap_mangen).
+#[cfg(feature = "man")]
+fn run_man(dir: Option<&str>) -> Result<(), Box<dyn std::error::Error>> {
+    let dir = match dir {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => codegen::workspace_root().join(xtask::man::DEFAULT_DIR),
+    };
+    for page in xtask::man::generate(&dir)? {
+        eprintln!("wrote {}", page.display());
+    }
+    Ok(())
+}
+
+/// Without the `man` feature, runs xtask again with it: codegen must never need larkerr
+/// (which embeds the generated table), so only this task pays for building it.
+#[cfg(not(feature = "man"))]
+fn run_man(dir: Option<&str>) -> Result<(), Box<dyn std::error::Error>> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = std::process::Command::new(cargo);
+    command.args(["run", "--quiet", "--package", "xtask", "--features", "man", "--", "man"]);
+    if let Some(dir) = dir {
+        command.args(["--out", dir]);
+    }
+    let status = command.status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("man page generation failed ({status})").into())
+    }
 }

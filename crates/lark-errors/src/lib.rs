@@ -24,7 +24,7 @@
 //! - [`extract`]: finding error codes in log text of any shape, streaming;
 //! - [`doc`]: the parser of the platform's markdown page (used to build the catalog);
 //! - [`diff`]: what a copy of the page contains and what changed between two copies;
-//! - [`diagnose`]: HTTP responses into decisions ([`diagnose::diagnose`] needs the
+//! - [`diagnose`](mod@diagnose): HTTP responses into decisions ([`diagnose::diagnose`] needs the
 //!   default `json` feature);
 //! - [`retry`]: what to do next, given a diagnosis and an attempt number.
 //!

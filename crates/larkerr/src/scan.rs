@@ -92,7 +92,7 @@ fn parse_width(text: &str) -> Result<i64, String> {
 
 /// Reports a problem with an input once, on stderr, and records it.
 fn problem(report: &mut Report, path: &str, what: String, fatal: bool) {
-    eprintln!("larkerr: scan: {path}: {what}");
+    crate::output::error(format_args!("scan: {path}: {what}"));
     report.problem(path, what, fatal);
 }
 
@@ -120,7 +120,13 @@ pub fn run(args: &Args) -> io::Result<Status> {
         render::json(&mut out, &report, args)?;
         out.flush()?;
     } else {
-        let mut out = anstream::AutoStream::auto(stdout.lock());
+        // Styles follow `--color` / NO_COLOR as resolved for every command.
+        let choice = if crate::output::settings().color {
+            anstream::ColorChoice::Always
+        } else {
+            anstream::ColorChoice::Never
+        };
+        let mut out = anstream::AutoStream::new(stdout.lock(), choice);
         render::text(&mut out, &report, args)?;
         out.flush()?;
     }

@@ -1,0 +1,159 @@
+//! `larkerr`: the command line a person reaches for when a Feishu / Lark call fails.
+//!
+//! Every answer comes from the `lark-errors` library; this crate only parses
+//! arguments, reads input and renders output. It is a library as well as a binary so
+//! that `cargo xtask man` renders the man pages from the very definition the binary
+//! parses ([`Cli`]).
+//!
+//! Exit statuses: 0 success, 1 nothing found, 2 bad usage or unreadable input.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+mod classify;
+mod completions;
+mod doc_cmd;
+mod explain;
+mod export;
+pub mod http;
+mod input;
+mod list;
+pub mod output;
+pub mod render;
+mod scan;
+mod search;
+mod words;
+
+/// Explain, search, classify and scan Feishu / Lark Open Platform error codes.
+///
+/// Every answer comes from the catalog of the platform's error-code page ("通用错误码")
+/// built into lark-errors. Exit status: 0 success, 1 nothing found, 2 bad usage or
+/// unreadable input.
+#[derive(Debug, Parser)]
+#[command(name = "larkerr", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    global: output::GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Explain error codes: message, meaning, what to do, advice.
+    Explain(explain::Args),
+    /// Search codes, messages and advice (English and Chinese).
+    Search(search::Args),
+    /// List the catalog, filtered by category, action, token or retryability.
+    List(list::Args),
+    /// Diagnose a response: a JSON body, or a raw HTTP response as `curl -i` prints it.
+    Classify(classify::Args),
+    /// Export the whole catalog with its semantics as JSON, CSV or Markdown.
+    Export(export::Args),
+    /// Print a shell completion script.
+    Completions(completions::Args),
+    /// Check a copy of the error-code page, or compare two copies (for maintainers).
+    Doc(doc_cmd::Args),
+    /// Find Feishu error codes in logs: counts, categories, first and last, timeline.
+    Scan(scan::Args),
+}
+
+/// The clap definition of the whole command line, for man pages and completions.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// Exit status for a finished command: 0 success, 1 nothing found, 2 bad usage or input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Everything asked for was found.
+    Found,
+    /// The command ran but found nothing (an unknown code, no hits).
+    NotFound,
+    /// Bad usage or unreadable input.
+    Usage,
+}
+
+impl From<Status> for ExitCode {
+    fn from(s: Status) -> ExitCode {
+        match s {
+            Status::Found => ExitCode::SUCCESS,
+            Status::NotFound => ExitCode::from(1),
+            Status::Usage => ExitCode::from(2),
+        }
+    }
+}
+
+/// Runs the command line with the process's arguments; `main` is this and nothing else.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
+    output::init(&cli.global);
+    let result = match cli.command {
+        Command::Explain(args) => explain::run(&args),
+        Command::Search(args) => search::run(&args),
+        Command::List(args) => list::run(&args),
+        Command::Classify(args) => classify::run(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Doc(args) => doc_cmd::run(&args),
+        Command::Scan(args) => scan::run(&args),
+    };
+    match result {
+        Ok(status) => status.into(),
+        // `larkerr list | head -1`: the reader left, which is not an error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            output::error(format_args!("{e}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints a clap error: help and version as clap renders them (exit 0), a bare
+/// `larkerr` as its help (exit 2), and every other usage error as one line (exit 2).
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            // A closed stdout is not worth a message here either.
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            ExitCode::from(2)
+        }
+        _ => {
+            // clap's first paragraph is the message (with the missing arguments or
+            // possible values on its following lines); tips and usage come after.
+            let text = e.to_string();
+            let paragraph: Vec<&str> = text
+                .lines()
+                .skip_while(|l| l.trim().is_empty())
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            let message = paragraph.join(" ");
+            let message = message.strip_prefix("error: ").unwrap_or(&message);
+            let mut stderr = io::stderr().lock();
+            let _ = writeln!(stderr, "larkerr: {message} (see `larkerr --help`)");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::command().debug_assert();
+    }
+}
