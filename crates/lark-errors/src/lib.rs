@@ -21,6 +21,7 @@
 //! - [`catalog`]: the entries, [`lookup`] and [`resolve`];
 //! - [`template`]: matching live messages against documented ones;
 //! - [`semantics`]: the category, action and token words;
+//! - [`extract`]: finding error codes in log text of any shape, streaming;
 //! - [`doc`]: the parser of the platform's markdown page (used to build the catalog);
 //! - [`diff`]: what a copy of the page contains and what changed between two copies;
 //! - [`diagnose`](mod@diagnose): HTTP responses into decisions ([`diagnose::diagnose`] needs the
@@ -37,6 +38,7 @@ pub mod catalog;
 pub mod diagnose;
 pub mod diff;
 pub mod doc;
+pub mod extract;
 pub mod retry;
 pub mod semantics;
 pub mod template;

@@ -26,6 +26,7 @@ mod list;
 mod mock;
 pub mod output;
 pub mod render;
+mod scan;
 mod search;
 mod words;
 
@@ -59,6 +60,8 @@ enum Command {
     Completions(completions::Args),
     /// Check a copy of the error-code page, or compare two copies (for maintainers).
     Doc(doc_cmd::Args),
+    /// Find Feishu error codes in logs: counts, categories, first and last, timeline.
+    Scan(scan::Args),
     /// Run a mock Feishu Open API server that answers with the documented errors.
     Mock(mock::Args),
 }
@@ -104,6 +107,7 @@ pub fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Doc(args) => doc_cmd::run(&args),
+        Command::Scan(args) => scan::run(&args),
         Command::Mock(args) => mock::run(&args),
     };
     match result {
