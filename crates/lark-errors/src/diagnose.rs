@@ -35,7 +35,9 @@
 //!    expired" → authentication; "permission", "denied", "forbidden", "权限" → permission;
 //!    "not exist", "not found", "不存在" → not found; "already exist", "duplicate",
 //!    "conflict", "已存在" → conflict; "invalid", "illegal", "param", "required", "参数" →
-//!    invalid request; "not support", "不支持" → unsupported; "timeout", "busy", "try
+//!    invalid request; "not support", "不支持" → unsupported; the CamelCase forms of
+//!    the platform's error names (`TooManyRequest`, `BaseTokenNotFound`,
+//!    `RecordNotExist`, `AlreadyExists`) count as the spaced words; "timeout", "busy", "try
 //!    again", "稍后" → unavailable; "internal", "system error", "内部错误" → internal
 //!    ([`Basis::MessageWords`], see [`classify_message`]);
 //! 4. the HTTP status: 429 rate limited, 401 authentication, 403 permission, 404 not
@@ -607,6 +609,7 @@ const MESSAGE_WORDS: &[(&[&str], Category, Action)] = &[
         &[
             "frequency limit",
             "too many request",
+            "toomanyrequest",
             "rate limit",
             "ratelimit",
             "频率",
@@ -639,16 +642,30 @@ const MESSAGE_WORDS: &[(&[&str], Category, Action)] = &[
         Action::AskAdmin,
     ),
     (
-        &["not exist", "not found", "does not exist", "no such", "deleted", "不存在", "已删除"],
+        &[
+            "not exist",
+            "not found",
+            "notexist",
+            "notfound",
+            "does not exist",
+            "no such",
+            "deleted",
+            "不存在",
+            "已删除",
+        ],
         Category::NotFound,
         Action::FixRequest,
     ),
     (
-        &["already exist", "duplicate", "conflict", "已存在", "重复"],
+        &["already exist", "alreadyexist", "duplicate", "conflict", "已存在", "重复"],
         Category::Conflict,
         Action::FixRequest,
     ),
-    (&["not support", "unsupported", "不支持"], Category::Unsupported, Action::FixRequest),
+    (
+        &["not support", "notsupport", "unsupported", "不支持"],
+        Category::Unsupported,
+        Action::FixRequest,
+    ),
     (
         &[
             "timeout",
@@ -696,6 +713,7 @@ const MESSAGE_WORDS: &[(&[&str], Category, Action)] = &[
 ///
 /// assert_eq!(classify_message("Too Many Requests"), Some((Category::RateLimited, Action::WaitAndRetry)));
 /// assert_eq!(classify_message("记录不存在"), Some((Category::NotFound, Action::FixRequest)));
+/// assert_eq!(classify_message("BaseTokenNotFound"), Some((Category::NotFound, Action::FixRequest)));
 /// assert_eq!(classify_message("ok"), None);
 /// ```
 pub fn classify_message(msg: &str) -> Option<(Category, Action)> {

@@ -47,12 +47,13 @@ pub fn run(args: &Args) -> io::Result<Status> {
         let server = MockServer::bind(config, addr)
             .await
             .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
+        // The banner is best-effort: a server whose stdout was closed keeps serving.
         let mut stdout = io::stdout().lock();
-        writeln!(stdout, "mock Feishu Open API listening on {}", server.base_url())?;
+        let _ = writeln!(stdout, "mock Feishu Open API listening on {}", server.base_url());
         for app in &server.config().apps {
-            writeln!(stdout, "  app_id {}  app_secret {}", app.app_id, app.app_secret)?;
+            let _ = writeln!(stdout, "  app_id {}  app_secret {}", app.app_id, app.app_secret);
         }
-        stdout.flush()?;
+        let _ = stdout.flush();
         drop(stdout);
         tokio::select! {
             result = server.wait() => result?,

@@ -37,7 +37,9 @@ fn serves_documented_errors_on_loopback() {
         .unwrap();
     let mut server = Server(child);
     let mut first = String::new();
-    BufReader::new(server.0.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    // Kept open while the test runs, like a terminal would be.
+    let mut banner = BufReader::new(server.0.stdout.take().unwrap());
+    banner.read_line(&mut first).unwrap();
     let url = first.trim().rsplit(' ').next().unwrap().to_owned();
     let addr = url.trim_start_matches("http://").trim_end_matches('/').to_owned();
     assert!(first.starts_with("mock Feishu Open API listening on http://127.0.0.1:"), "{first}");
@@ -59,6 +61,9 @@ fn serves_documented_errors_on_loopback() {
     );
     let response = http(&addr, &token_request);
     assert!(response.contains("\"tenant_access_token\":\"t-"), "{response}");
+    let mut credentials = String::new();
+    banner.read_line(&mut credentials).unwrap();
+    assert_eq!(credentials.trim(), "app_id cli_mock  app_secret mock_secret");
 }
 
 #[test]
