@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::doc::{self, Document, Language, Row};
+use crate::doc::{self, Document, Language, Row, message_key};
 use crate::semantics::{Action, Category, TokenKind};
 use serde::Deserialize;
 
@@ -155,15 +155,6 @@ pub fn read_semantics(root: &Path) -> Result<Semantics, Error> {
     let path = root.join(SEMANTICS_PATH);
     let text = fs::read_to_string(&path).map_err(|e| err(format!("{}: {e}", path.display())))?;
     toml::from_str(&text).map_err(|e| err(format!("{}: {e}", path.display())))
-}
-
-/// Lowercased letters and digits only: how messages of the two pages are compared.
-pub fn message_key(message: &str) -> String {
-    message
-        .chars()
-        .filter(|c| c.is_alphanumeric() || *c == '%')
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 fn parse_range(text: &str) -> Option<(u32, u32)> {

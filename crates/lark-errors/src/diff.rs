@@ -33,7 +33,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::doc::{Date, Document, Language, Metadata, Row, TableStyle};
+use crate::doc::{Date, Document, Language, Metadata, Row, TableStyle, message_key};
 use crate::template::Template;
 
 /// What a page contains: the numbers `larkerr doc check` reports.
@@ -666,16 +666,6 @@ fn lcs_ops<'a>(a: &[Token<'a>], b: &[Token<'a>], ops: &mut Vec<(WordOp, &'a str)
     }
     ops.extend(a[i..].iter().map(|t| (WordOp::Removed, t.text)));
     ops.extend(b[j..].iter().map(|t| (WordOp::Added, t.text)));
-}
-
-/// Lowercased letters, digits and `%` only: how the entries of a duplicated code are
-/// paired (the same key the catalog uses to pair Chinese and English rows).
-fn message_key(message: &str) -> String {
-    message
-        .chars()
-        .filter(|c| c.is_alphanumeric() || *c == '%')
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// Compares two pages: see the [module documentation](self) for how rows are paired

@@ -321,6 +321,24 @@ pub fn links(markdown: &str) -> Vec<Link<'_>> {
     out
 }
 
+/// The key under which two pages' messages are "the same": lowercased letters, digits
+/// and `%` only, so case, whitespace and punctuation do not count. The catalog pairs
+/// Chinese and English rows with it, and [`crate::diff`] pairs the entries of a
+/// duplicated code.
+///
+/// ```
+/// use lark_errors::doc::message_key;
+/// assert_eq!(message_key("Bad request OR invalid param."), message_key("bad request or invalid param"));
+/// assert_ne!(message_key("param error"), message_key("param errors"));
+/// ```
+pub fn message_key(message: &str) -> String {
+    message
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '%')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 #[derive(Default)]
 struct Parser {
     metadata: Metadata,
