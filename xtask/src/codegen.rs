@@ -93,7 +93,7 @@ pub struct Decision {
     pub token: Option<TokenKind>,
     /// Known HTTP status.
     pub http_status: Option<u16>,
-    /// Reason, prefixed by where it came from.
+    /// Why: the reason of the `[[code]]` decision or rule that classified the entry.
     pub reason: String,
 }
 

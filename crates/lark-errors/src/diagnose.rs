@@ -717,20 +717,13 @@ const MESSAGE_WORDS: &[(&[&str], Category, Action)] = &[
 /// assert_eq!(classify_message("ok"), None);
 /// ```
 pub fn classify_message(msg: &str) -> Option<(Category, Action)> {
-    let msg = &msg[..floor_char_boundary(msg, crate::template::MAX_MATCH_LEN)];
+    let msg = crate::template::truncate(msg, crate::template::MAX_MATCH_LEN);
     MESSAGE_WORDS.iter().find_map(|(words, category, action)| {
         words
             .iter()
             .any(|w| crate::template::find_ascii_ci(msg.as_bytes(), w.as_bytes()).is_some())
             .then_some((*category, *action))
     })
-}
-
-fn floor_char_boundary(s: &str, max: usize) -> usize {
-    if s.len() <= max {
-        return s.len();
-    }
-    (0..=max).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0)
 }
 
 /// The category and action an HTTP error status suggests; `None` for success and
@@ -775,7 +768,7 @@ fn missing_scopes(violations: &[PermissionViolation], msg: &str) -> Vec<String> 
             push(subject);
         }
     }
-    let msg = &msg[..floor_char_boundary(msg, crate::template::MAX_MATCH_LEN)];
+    let msg = crate::template::truncate(msg, crate::template::MAX_MATCH_LEN);
     let mut rest = msg;
     while let Some(open) = rest.find(['[', '［']) {
         let after = &rest[open + rest[open..].chars().next().map_or(1, char::len_utf8)..];
