@@ -15,7 +15,7 @@
 
 use std::fmt;
 
-use crate::doc::Language;
+pub use crate::doc::Language;
 use crate::semantics::{Action, Category, TokenKind};
 use crate::template::{MatchQuality, Template};
 
@@ -111,6 +111,26 @@ impl Entry {
             Language::En => self.advice_en().unwrap_or(self.advice_zh),
             Language::Zh => self.advice_zh,
         }
+    }
+
+    /// The advice to show a reader who asked for `asked` (or for nothing): the language
+    /// asked for where the entry has it; with nothing asked, English where the entry has
+    /// it, else Chinese. [`AdviceChoice::fell_back`] says when the language asked for was
+    /// not available.
+    ///
+    /// ```
+    /// use lark_errors::catalog::Language;
+    /// let entry = &lark_errors::lookup(99991400)[0];
+    /// assert_eq!(entry.advice_for(Some(Language::Zh)).language, Language::Zh);
+    /// assert_eq!(entry.advice_for(None).language, Language::En);
+    /// assert_eq!(entry.advice_for(None).text, entry.advice_en().unwrap());
+    /// ```
+    pub fn advice_for(&self, asked: Option<Language>) -> AdviceChoice {
+        let (text, language) = match (asked, self.advice_en()) {
+            (Some(Language::Zh), _) | (_, None) => (self.advice_zh, Language::Zh),
+            (_, Some(en)) => (en, Language::En),
+        };
+        AdviceChoice { text, language, fell_back: asked.is_some_and(|a| a != language) }
     }
 
     /// The English text (message as the English page writes it, advice, page), if any.
@@ -399,6 +419,18 @@ mod serde_impls {
     }
 }
 
+/// The advice chosen for a reader by [`Entry::advice_for`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AdviceChoice {
+    /// The advice, markdown, exact.
+    pub text: &'static str,
+    /// The language of [`text`](Self::text).
+    pub language: Language,
+    /// The language asked for was not available, so this is the other one.
+    pub fell_back: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -429,5 +461,34 @@ mod tests {
             e.render_body(&["\"quoted\"\n"]),
             r#"{"code":99991401,"msg":"ip \"quoted\"\n is denied by app setting"}"#
         );
+    }
+
+    #[test]
+    fn advice_for_prefers_what_was_asked_then_english() {
+        for entry in super::entries() {
+            let zh = entry.advice_for(Some(Language::Zh));
+            assert_eq!(
+                (zh.text, zh.language, zh.fell_back),
+                (entry.advice_zh(), Language::Zh, false)
+            );
+            let en = entry.advice_for(Some(Language::En));
+            let none = entry.advice_for(None);
+            match entry.advice_en() {
+                Some(text) => {
+                    assert_eq!((en.text, en.language, en.fell_back), (text, Language::En, false));
+                    assert_eq!(
+                        (none.text, none.language, none.fell_back),
+                        (text, Language::En, false)
+                    );
+                }
+                None => {
+                    assert_eq!(
+                        (en.text, en.language, en.fell_back),
+                        (entry.advice_zh(), Language::Zh, true)
+                    );
+                    assert_eq!((none.text, none.fell_back), (entry.advice_zh(), false));
+                }
+            }
+        }
     }
 }

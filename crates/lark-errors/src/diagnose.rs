@@ -51,6 +51,7 @@
 use std::fmt;
 
 use crate::catalog::{self, Entry};
+use crate::platform::header;
 use crate::semantics::{Action, Category, TokenKind};
 use crate::template::MatchQuality;
 
@@ -90,15 +91,6 @@ impl Headers for NoHeaders {
         None
     }
 }
-
-/// Header with the seconds until the rate limit resets.
-pub const RATELIMIT_RESET_HEADER: &str = "x-ogw-ratelimit-reset";
-/// Header with the number of requests allowed per window.
-pub const RATELIMIT_LIMIT_HEADER: &str = "x-ogw-ratelimit-limit";
-/// Header with the request's log id.
-pub const LOGID_HEADER: &str = "x-tt-logid";
-/// Fallback header with a request id.
-pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// What a diagnosis rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -415,7 +407,7 @@ fn decide<H: Headers + ?Sized>(
     body: Result<ErrorBody, (BodyError, Option<String>)>,
 ) -> Diagnosis {
     let mut d = Diagnosis::unknown(status);
-    d.rate_limit = headers.header(RATELIMIT_LIMIT_HEADER).and_then(|v| v.trim().parse().ok());
+    d.rate_limit = headers.header(header::RATELIMIT_LIMIT).and_then(|v| v.trim().parse().ok());
     let body = match body {
         Ok(body) => body,
         Err((error, text)) => {
@@ -495,8 +487,8 @@ fn finish<H: Headers + ?Sized>(mut d: Diagnosis, headers: &H) -> Diagnosis {
     d.retryable = d.action.is_some_and(Action::is_retryable);
     if d.log_id.is_none() {
         d.log_id = headers
-            .header(LOGID_HEADER)
-            .or_else(|| headers.header(REQUEST_ID_HEADER))
+            .header(header::LOG_ID)
+            .or_else(|| headers.header(header::REQUEST_ID))
             .map(str::trim)
             .filter(|v| !v.is_empty())
             .map(str::to_owned);
@@ -505,8 +497,8 @@ fn finish<H: Headers + ?Sized>(mut d: Diagnosis, headers: &H) -> Diagnosis {
     // wait.
     if d.retryable && d.action != Some(Action::RefreshToken) {
         d.retry_after_secs = headers
-            .header(RATELIMIT_RESET_HEADER)
-            .or_else(|| headers.header("retry-after"))
+            .header(header::RATELIMIT_RESET)
+            .or_else(|| headers.header(header::RETRY_AFTER))
             .and_then(|v| v.trim().parse().ok());
     }
     d

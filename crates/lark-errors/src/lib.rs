@@ -26,7 +26,8 @@
 //! - [`diff`]: what a copy of the page contains and what changed between two copies;
 //! - [`diagnose`](mod@diagnose): HTTP responses into decisions ([`diagnose::diagnose`] needs the
 //!   default `json` feature);
-//! - [`retry`]: what to do next, given a diagnosis and an attempt number.
+//! - [`retry`]: what to do next, given a diagnosis and an attempt number;
+//! - [`platform`]: the platform's hosts, headers, token endpoints and well-known codes.
 //!
 //! Features: `serde` adds `Serialize` with stable snake_case JSON names; `json`
 //! (default) adds response diagnosis and implies `serde`.
@@ -39,6 +40,7 @@ pub mod diagnose;
 pub mod diff;
 pub mod doc;
 pub mod extract;
+pub mod platform;
 pub mod retry;
 pub mod semantics;
 pub mod template;

@@ -153,6 +153,29 @@ impl fmt::Display for StopReason {
     }
 }
 
+impl RetryDecision {
+    /// Whether this decision asks to refresh a token that a holder of `held` can refresh:
+    /// a refresh of an unnamed token (the one the request used), or of a token obtained
+    /// the same way as `held` (tenant and app tokens both come from the app's
+    /// credentials; a user token from the user's sign-in).
+    ///
+    /// ```
+    /// use lark_errors::{RetryDecision, TokenKind};
+    /// let refresh = RetryDecision::RefreshToken { token: Some(TokenKind::TenantAccessToken) };
+    /// assert!(refresh.refreshes(TokenKind::AppAccessToken));
+    /// assert!(!refresh.refreshes(TokenKind::UserAccessToken));
+    /// ```
+    pub fn refreshes(&self, held: TokenKind) -> bool {
+        match self {
+            RetryDecision::RefreshToken { token: None } => true,
+            RetryDecision::RefreshToken { token: Some(named) } => {
+                named.is_from_app_credentials() == held.is_from_app_credentials()
+            }
+            _ => false,
+        }
+    }
+}
+
 impl fmt::Display for RetryDecision {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -377,5 +400,22 @@ mod tests {
         assert_eq!(p.backoff(u32::MAX, &mut || 1.0), p.max_delay);
         let mut g = SplitMix64::new(1);
         assert!((0..1000).all(|_| (0.0..1.0).contains(&g.fraction())));
+    }
+
+    #[test]
+    fn refreshes_only_tokens_obtained_the_same_way() {
+        use TokenKind::{AppAccessToken, TenantAccessToken, UserAccessToken};
+        let refresh = |token| RetryDecision::RefreshToken { token };
+        for held in [TenantAccessToken, AppAccessToken, UserAccessToken] {
+            assert!(refresh(None).refreshes(held));
+            assert!(!RetryDecision::Retry { after: Duration::ZERO }.refreshes(held));
+            assert!(!RetryDecision::Stop(StopReason::Success).refreshes(held));
+        }
+        assert!(refresh(Some(TenantAccessToken)).refreshes(TenantAccessToken));
+        assert!(refresh(Some(TenantAccessToken)).refreshes(AppAccessToken));
+        assert!(refresh(Some(AppAccessToken)).refreshes(TenantAccessToken));
+        assert!(refresh(Some(UserAccessToken)).refreshes(UserAccessToken));
+        assert!(!refresh(Some(UserAccessToken)).refreshes(TenantAccessToken));
+        assert!(!refresh(Some(TenantAccessToken)).refreshes(UserAccessToken));
     }
 }

@@ -152,6 +152,15 @@ words! {
     }
 }
 
+impl TokenKind {
+    /// Whether the token is obtained from the app's own credentials (`app_id` +
+    /// `app_secret`): tenant and app access tokens are; a user access token comes from a
+    /// user's sign-in instead.
+    pub const fn is_from_app_credentials(self) -> bool {
+        matches!(self, TokenKind::TenantAccessToken | TokenKind::AppAccessToken)
+    }
+}
+
 impl Action {
     /// Whether the same request can succeed if sent again (after waiting, backing off
     /// or refreshing a token). `refresh_token` is retryable once; see

@@ -1,0 +1,180 @@
+//! What the platform is: its hosts, the headers it sends, its token endpoints and their
+//! JSON fields, and the error codes a client acts on by name.
+//!
+//! Every other crate of the workspace (the CLI, the middleware, the mock server) takes
+//! these facts from here instead of spelling them again, so a change of the platform is
+//! one edit. The values are those of the official pages: "通用错误码" (the generic error
+//! codes), "频控策略" (frequency control) and the token pages of the server-API
+//! reference.
+//!
+//! ```
+//! use lark_errors::platform::{code, header};
+//!
+//! assert_eq!(header::RATELIMIT_RESET, "x-ogw-ratelimit-reset");
+//! let entry = &lark_errors::lookup(code::FREQUENCY_LIMIT)[0];
+//! assert_eq!(entry.category(), lark_errors::Category::RateLimited);
+//! ```
+
+/// The API hosts of the two editions of the platform.
+pub mod host {
+    /// Feishu (China): `https://open.feishu.cn`.
+    pub const FEISHU: &str = "https://open.feishu.cn";
+    /// Lark (international): `https://open.larksuite.com`.
+    pub const LARK: &str = "https://open.larksuite.com";
+    /// The prefix of every server-API path.
+    pub const API_PREFIX: &str = "/open-apis/";
+}
+
+/// Response headers the platform sends, lower case (HTTP/2 and HTTP/1.1 header names
+/// compare case-insensitively; [`canonical`](header::canonical) gives the HTTP/1.1 spelling the
+/// platform's gateway uses).
+pub mod header {
+    /// Seconds until the rate-limit window resets (frequency-control page).
+    pub const RATELIMIT_RESET: &str = "x-ogw-ratelimit-reset";
+    /// Requests allowed per rate-limit window (frequency-control page).
+    pub const RATELIMIT_LIMIT: &str = "x-ogw-ratelimit-limit";
+    /// The request's log id, the handle support asks for.
+    pub const LOG_ID: &str = "x-tt-logid";
+    /// A fallback request id some gateways send instead of [`LOG_ID`].
+    pub const REQUEST_ID: &str = "x-request-id";
+    /// RFC 9110 §10.2.3, sent by some proxies in front of the platform.
+    pub const RETRY_AFTER: &str = "retry-after";
+    /// RFC 9110 §6.6.1: when the response was generated (the base of an HTTP-date
+    /// `Retry-After`).
+    pub const DATE: &str = "date";
+
+    /// The HTTP/1.1 spelling of a header name as the platform's gateway sends it
+    /// (`X-Tt-Logid`, `X-Ogw-Ratelimit-Reset`): each dash-separated word capitalised.
+    /// Some clients look headers up case-sensitively, so a server imitating the platform
+    /// must send this form.
+    ///
+    /// ```
+    /// use lark_errors::platform::header;
+    /// assert_eq!(header::canonical(header::LOG_ID), "X-Tt-Logid");
+    /// assert_eq!(header::canonical("content-type"), "Content-Type");
+    /// ```
+    pub fn canonical(name: &str) -> String {
+        let mut out = String::with_capacity(name.len());
+        let mut start = true;
+        for c in name.chars() {
+            if start {
+                out.extend(c.to_uppercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
+            start = c == '-';
+        }
+        out
+    }
+}
+
+/// The token endpoints and the JSON fields of their requests and responses.
+pub mod token {
+    /// `POST`: a self-built app's tenant_access_token from `app_id` + `app_secret`.
+    pub const TENANT_ACCESS_TOKEN_PATH: &str = "/open-apis/auth/v3/tenant_access_token/internal";
+    /// `POST`: a self-built app's app_access_token from `app_id` + `app_secret`.
+    pub const APP_ACCESS_TOKEN_PATH: &str = "/open-apis/auth/v3/app_access_token/internal";
+    /// `POST`: OAuth token endpoint (v2); `grant_type=refresh_token` refreshes a
+    /// user_access_token.
+    pub const USER_ACCESS_TOKEN_PATH: &str = "/open-apis/authen/v2/oauth/token";
+
+    /// Request field: the app's id (`cli_...`).
+    pub const APP_ID: &str = "app_id";
+    /// Request field: the app's secret.
+    pub const APP_SECRET: &str = "app_secret";
+    /// Response field of the tenant endpoint: the token.
+    pub const TENANT_ACCESS_TOKEN: &str = "tenant_access_token";
+    /// Response field of the app endpoint: the token.
+    pub const APP_ACCESS_TOKEN: &str = "app_access_token";
+    /// Response field of the tenant and app endpoints: seconds the token has left.
+    pub const EXPIRE: &str = "expire";
+
+    /// OAuth request field: `refresh_token` (or `authorization_code`).
+    pub const GRANT_TYPE: &str = "grant_type";
+    /// The grant type that refreshes a user_access_token.
+    pub const GRANT_REFRESH_TOKEN: &str = "refresh_token";
+    /// OAuth request field: the app's id.
+    pub const CLIENT_ID: &str = "client_id";
+    /// OAuth request field: the app's secret.
+    pub const CLIENT_SECRET: &str = "client_secret";
+    /// OAuth request and response field: the (single-use) refresh token.
+    pub const REFRESH_TOKEN: &str = "refresh_token";
+    /// OAuth response field: the user_access_token.
+    pub const ACCESS_TOKEN: &str = "access_token";
+    /// OAuth response field: seconds the access token has left.
+    pub const EXPIRES_IN: &str = "expires_in";
+    /// OAuth response field: seconds the refresh token has left.
+    pub const REFRESH_TOKEN_EXPIRES_IN: &str = "refresh_token_expires_in";
+
+    /// The tenant and app endpoints hand out the same token again until less than this
+    /// many seconds of its life remain (the token pages: "剩余有效期小于 30 分钟时" a new
+    /// one is issued).
+    pub const REISSUE_BELOW_SECS: u64 = 30 * 60;
+}
+
+/// Error codes a client acts on by name. Every one is documented on the generic page
+/// (a test checks that each resolves to an entry), so its text and semantics come from
+/// the catalog; these names only say which one is meant.
+pub mod code {
+    /// Success.
+    pub const OK: u32 = 0;
+    /// Token endpoint: a parameter is missing or invalid (e.g. an unknown app id).
+    pub const INVALID_PARAMETER: u32 = 10003;
+    /// Token endpoint: the app is not enabled / not authorised.
+    pub const APP_UNAUTHORIZED: u32 = 10014;
+    /// Token endpoint: wrong app secret.
+    pub const WRONG_APP_SECRET: u32 = 10015;
+    /// A frequency limit was hit (HTTP 429 on most APIs): wait `x-ogw-ratelimit-reset`.
+    pub const FREQUENCY_LIMIT: u32 = 99991400;
+    /// The monthly quota is used up (also HTTP 429): waiting seconds will not help.
+    pub const QUOTA_EXCEEDED: u32 = 99991403;
+    /// No `Authorization` header.
+    pub const NEED_A_TOKEN: u32 = 99991661;
+    /// The tenant_access_token is invalid or expired.
+    pub const INVALID_ACCESS_TOKEN: u32 = 99991663;
+    /// The app_access_token is invalid.
+    pub const INVALID_APP_ACCESS_TOKEN: u32 = 99991664;
+    /// The user_access_token is no longer valid.
+    pub const INVALID_USER_ACCESS_TOKEN: u32 = 99991668;
+    /// The app lacks an API scope (the msg lists the scopes it needs).
+    pub const SCOPE_MISSING: u32 = 99991672;
+    /// The user_access_token has expired.
+    pub const USER_ACCESS_TOKEN_EXPIRED: u32 = 99991677;
+    /// The user has not granted a scope the call needs.
+    pub const USER_SCOPE_MISSING: u32 = 99991679;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_named_code_but_ok_is_documented() {
+        for c in [
+            code::INVALID_PARAMETER,
+            code::APP_UNAUTHORIZED,
+            code::WRONG_APP_SECRET,
+            code::FREQUENCY_LIMIT,
+            code::QUOTA_EXCEEDED,
+            code::NEED_A_TOKEN,
+            code::INVALID_ACCESS_TOKEN,
+            code::INVALID_APP_ACCESS_TOKEN,
+            code::INVALID_USER_ACCESS_TOKEN,
+            code::SCOPE_MISSING,
+            code::USER_ACCESS_TOKEN_EXPIRED,
+            code::USER_SCOPE_MISSING,
+        ] {
+            assert!(!crate::lookup(c).is_empty(), "{c} is not on the generic page");
+        }
+        assert!(crate::lookup(code::OK).is_empty());
+    }
+
+    #[test]
+    fn canonical_header_names() {
+        assert_eq!(header::canonical(header::RATELIMIT_LIMIT), "X-Ogw-Ratelimit-Limit");
+        assert_eq!(header::canonical(header::RATELIMIT_RESET), "X-Ogw-Ratelimit-Reset");
+        assert_eq!(header::canonical("X-REQUEST-ID"), "X-Request-Id");
+        assert_eq!(header::canonical(""), "");
+        assert_eq!(header::canonical("-a"), "-A");
+    }
+}
