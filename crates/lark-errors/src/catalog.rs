@@ -361,7 +361,7 @@ mod serde_impls {
     use super::{Entry, Link, Source};
 
     impl Serialize for Entry {
-        /// The entry object of DESIGN.md: `{code, message, placeholders, advice_zh,
+        /// The entry object (README, "JSON"): `{code, message, placeholders, advice_zh,
         /// advice_en, category, action, retryable, token, links}`, plus `http_status`,
         /// `reason` and `source` (page file and line) for auditing.
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -283,7 +283,7 @@ fn every_entry_has_a_reason() {
     }
 }
 
-/// Combinations that would contradict the meaning of the words in DESIGN.md.
+/// Combinations that would contradict the meaning of the words (README, "Words").
 #[test]
 fn categories_and_actions_agree_for_every_entry() {
     for e in lark_errors::entries() {

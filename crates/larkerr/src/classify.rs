@@ -34,7 +34,7 @@ pub struct Args {
     /// Language of the advice [default: en where there is English advice, else zh].
     #[arg(long, value_enum, value_name = "LANG")]
     lang: Option<Lang>,
-    /// Print the diagnosis object (DESIGN.md names) as JSON instead.
+    /// Print the diagnosis object (the README's JSON names) as JSON instead.
     #[arg(long)]
     json: bool,
 }
