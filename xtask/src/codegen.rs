@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::doc::{self, Document, Language, Row, message_key};
-use crate::semantics::{Action, Category, TokenKind};
+use lark_errors::semantics::{Action, Category, TokenKind};
+use lark_errors_page::doc::{self, Document, Language, Row, message_key};
 use serde::Deserialize;
 
 /// Where the generated table is written, relative to the workspace root.
@@ -356,7 +356,7 @@ pub fn generate(root: &Path) -> Result<String, Error> {
         with_en
     );
     out.push('\n');
-    out.push_str("#![allow(unused_imports)] // which imports are used depends on the data\n\nuse super::{English, Entry, Link, Source};\nuse crate::doc::Language;\nuse crate::semantics::{Action, Category, TokenKind};\n\n");
+    out.push_str("#![allow(unused_imports)] // which imports are used depends on the data\n\nuse super::{English, Entry, Link, Source};\nuse crate::catalog::Language;\nuse crate::semantics::{Action, Category, TokenKind};\n\n");
     let _ = writeln!(out, "pub(super) static SOURCES: [Source; {}] = [", sources.len());
     for page in &sources {
         let m = &page.doc.metadata;

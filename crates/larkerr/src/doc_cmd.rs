@@ -1,14 +1,14 @@
 //! `larkerr doc check FILE` and `larkerr doc diff OLD NEW`: for maintainers folding a
 //! new copy of the platform's error-code page into the catalog (see CONTRIBUTING.md).
 //!
-//! The library decides (`lark_errors::diff`); this module reads files and renders.
+//! The library decides (`lark_errors_page::diff`); this module reads files and renders.
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use lark_errors::diff::{self, CheckReport, Diff, PageSummary, RowText, WordChange, WordOp};
-use lark_errors::doc::Document;
+use lark_errors_page::diff::{self, CheckReport, Diff, PageSummary, RowText, WordChange, WordOp};
+use lark_errors_page::doc::Document;
 
 use crate::Status;
 
@@ -152,8 +152,8 @@ fn check(args: &CheckArgs) -> io::Result<Status> {
 
 fn style_name(s: &PageSummary) -> &'static str {
     match s.style {
-        lark_errors::doc::TableStyle::Bare => "bare (code | message | advice)",
-        lark_errors::doc::TableStyle::Bordered => "bordered (| code | message | advice |)",
+        lark_errors_page::doc::TableStyle::Bare => "bare (code | message | advice)",
+        lark_errors_page::doc::TableStyle::Bordered => "bordered (| code | message | advice |)",
     }
 }
 

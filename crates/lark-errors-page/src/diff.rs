@@ -18,8 +18,8 @@
 //! Everything here is pure (no I/O) and never panics, whatever the input.
 //!
 //! ```
-//! use lark_errors::diff;
-//! use lark_errors::doc::Document;
+//! use lark_errors_page::diff;
+//! use lark_errors_page::doc::Document;
 //!
 //! let old = Document::parse("a | b | c\n--- | --- | ---\n600 | gone | 请重试\n700 | x | 旧建议\n")?;
 //! let new = Document::parse("a | b | c\n--- | --- | ---\n700 | x | 新建议\n800 | new | 新的\n")?;
@@ -28,30 +28,30 @@
 //! assert_eq!(d.removed[0].code, 600);
 //! assert_eq!(d.advice_changed[0].old, "旧建议");
 //! assert_eq!(d.advice_changed[0].new, "新建议");
-//! # Ok::<(), lark_errors::doc::DocError>(())
+//! # Ok::<(), lark_errors_page::doc::DocError>(())
 //! ```
 
 use std::collections::BTreeMap;
 
 use crate::doc::{Date, Document, Language, Metadata, Row, TableStyle, message_key};
-use crate::template::Template;
+use lark_errors::template::Template;
 
 /// What a page contains: the numbers `larkerr doc check` reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct PageSummary {
     /// `title` from the front matter.
     pub title: Option<String>,
     /// `source_url` (or `url`) from the front matter.
     pub source_url: Option<String>,
     /// The page's date, `YYYY-MM-DD` in JSON.
-    #[cfg_attr(feature = "serde", serde(serialize_with = "ser::date"))]
+    #[serde(serialize_with = "ser::date")]
     pub updated: Option<Date>,
     /// The page's language (`zh` or `en` in JSON), from the front matter or the text.
-    #[cfg_attr(feature = "serde", serde(serialize_with = "ser::language"))]
+    #[serde(serialize_with = "ser::language")]
     pub language: Language,
     /// The table style (`bare` or `bordered` in JSON).
-    #[cfg_attr(feature = "serde", serde(serialize_with = "ser::style"))]
+    #[serde(serialize_with = "ser::style")]
     pub style: TableStyle,
     /// How many rows the table has, duplicates included.
     pub rows: usize,
@@ -64,8 +64,8 @@ pub struct PageSummary {
 }
 
 /// A code documented by more than one row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Duplicated {
     /// The code.
     pub code: u32,
@@ -74,8 +74,8 @@ pub struct Duplicated {
 }
 
 /// A problem found in a page, with its line, ready to print.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// 1-based line number.
     pub line: usize,
@@ -84,8 +84,8 @@ pub struct Problem {
 }
 
 /// The result of [`check`]: the page's summary and every problem found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CheckReport {
     /// What the page contains (counting only the rows that parsed).
     pub summary: PageSummary,
@@ -105,7 +105,7 @@ impl CheckReport {
 ///
 /// ```
 /// let page = "a | b | c\n--- | --- | ---\n600 | x %v | y\n600 | z | w\nabc | bad | code\n";
-/// let report = lark_errors::diff::check(page);
+/// let report = lark_errors_page::diff::check(page);
 /// assert_eq!(report.summary.rows, 2);
 /// assert_eq!(report.summary.distinct_codes, 1);
 /// assert_eq!(report.summary.duplicated[0].lines, [3, 4]);
@@ -157,13 +157,13 @@ pub fn summarize(doc: &Document) -> PageSummary {
 /// the installed catalog misses.
 ///
 /// ```
-/// let page = lark_errors::diff::builtin_page();
+/// let page = lark_errors_page::diff::builtin_page();
 /// assert_eq!(page.rows.len(), lark_errors::entries().len());
 /// assert!(page.rows.windows(2).all(|w| w[0].line < w[1].line));
 /// ```
 pub fn builtin_page() -> Document {
-    let source = crate::sources().first();
-    let mut rows: Vec<Row> = crate::entries()
+    let source = lark_errors::sources().first();
+    let mut rows: Vec<Row> = lark_errors::entries()
         .iter()
         .map(|e| Row {
             line: e.line() as usize,
@@ -187,8 +187,8 @@ pub fn builtin_page() -> Document {
 
 /// Everything that changed from one page to another. Every list is sorted by code,
 /// then line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Diff {
     /// What the old page contains.
     pub old: PageSummary,
@@ -226,8 +226,8 @@ impl Diff {
 }
 
 /// A code and its rows on one page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CodeRows {
     /// The code.
     pub code: u32,
@@ -236,8 +236,8 @@ pub struct CodeRows {
 }
 
 /// One row's text and where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct RowText {
     /// 1-based line of the row in its page.
     pub line: usize,
@@ -254,8 +254,8 @@ impl RowText {
 }
 
 /// A message that changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct MessageChange {
     /// The code.
     pub code: u32,
@@ -270,8 +270,8 @@ pub struct MessageChange {
 }
 
 /// Advice that changed, with a word-level diff.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AdviceChange {
     /// The code.
     pub code: u32,
@@ -290,8 +290,8 @@ pub struct AdviceChange {
 }
 
 /// A code in both pages documented by a different number of rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct DuplicateChange {
     /// The code.
     pub code: u32,
@@ -306,8 +306,8 @@ pub struct DuplicateChange {
 }
 
 /// Which text of an entry a change is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "snake_case"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Field {
     /// The message.
     Message,
@@ -326,8 +326,9 @@ impl Field {
 }
 
 /// A kind of difference that does not change what the text says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "snake_case"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Cosmetic {
     /// Whitespace added, removed or changed anywhere (spaces, line breaks).
     Whitespace,
@@ -377,8 +378,8 @@ impl Cosmetic {
 }
 
 /// A change in formatting only.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CosmeticChange {
     /// The code.
     pub code: u32,
@@ -414,7 +415,7 @@ pub enum TextChange {
 /// a real change.
 ///
 /// ```
-/// use lark_errors::diff::{Cosmetic, Field, TextChange, classify_text};
+/// use lark_errors_page::diff::{Cosmetic, Field, TextChange, classify_text};
 ///
 /// assert_eq!(classify_text(Field::Message, "Param Error.", "param error"),
 ///            TextChange::Cosmetic(vec![Cosmetic::Case, Cosmetic::TrailingPunctuation]));
@@ -452,7 +453,7 @@ pub fn classify_text(field: Field, old: &str, new: &str) -> TextChange {
 /// punctuation and whitespace stripped, all whitespace removed.
 ///
 /// ```
-/// use lark_errors::diff::{Cosmetic, normalize};
+/// use lark_errors_page::diff::{Cosmetic, normalize};
 ///
 /// let advice = "[客服](https://applink.larksuite.com/client/helpdesk/open?id=1&extra=x) 见 open.larksuite.com";
 /// assert_eq!(
@@ -511,8 +512,8 @@ fn is_punctuation(c: char) -> bool {
 }
 
 /// What happened to a run of words in a [`word_diff`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "snake_case"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum WordOp {
     /// In both texts.
     Same,
@@ -523,8 +524,7 @@ pub enum WordOp {
 }
 
 /// A run of consecutive words with the same [`WordOp`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct WordChange {
     /// What happened to the words.
     pub op: WordOp,
@@ -548,7 +548,7 @@ const MAX_LCS_CELLS: usize = 4_000_000;
 /// otherwise not compared.
 ///
 /// ```
-/// use lark_errors::diff::{WordOp, word_diff};
+/// use lark_errors_page::diff::{WordOp, word_diff};
 ///
 /// let d = word_diff("请稍后重试", "请立即重试");
 /// let ops: Vec<(WordOp, &str)> = d.iter().map(|c| (c.op, c.text.as_str())).collect();
@@ -672,8 +672,8 @@ fn lcs_ops<'a>(a: &[Token<'a>], b: &[Token<'a>], ops: &mut Vec<(WordOp, &'a str)
 /// and what counts as a change.
 ///
 /// ```
-/// use lark_errors::diff::{self, Cosmetic, Field};
-/// use lark_errors::doc::Document;
+/// use lark_errors_page::diff::{self, Cosmetic, Field};
+/// use lark_errors_page::doc::Document;
 ///
 /// let old = Document::parse(
 ///     "a | b | c\n--- | --- | ---\n40001 | param error | 参数错误\n",
@@ -687,7 +687,7 @@ fn lcs_ops<'a>(a: &[Token<'a>], b: &[Token<'a>], ops: &mut Vec<(WordOp, &'a str)
 /// assert_eq!(d.cosmetic.len(), 2); // the message's case and dot, the advice's space
 /// assert_eq!(d.cosmetic[1].field, Field::Advice);
 /// assert_eq!(d.cosmetic[1].kinds, [Cosmetic::Whitespace]);
-/// # Ok::<(), lark_errors::doc::DocError>(())
+/// # Ok::<(), lark_errors_page::doc::DocError>(())
 /// ```
 pub fn compare(old: &Document, new: &Document) -> Diff {
     let advice_compared = old.metadata.language == new.metadata.language;
@@ -825,7 +825,6 @@ fn compare_pair(diff: &mut Diff, code: u32, o: &Row, n: &Row) {
     }
 }
 
-#[cfg(feature = "serde")]
 mod ser {
     use serde::Serializer;
 
@@ -1044,8 +1043,8 @@ mod tests {
         let b = builtin_page();
         let s = summarize(&b);
         assert_eq!(s.language, Language::Zh);
-        assert_eq!(s.title.as_deref(), Some(crate::sources()[0].title));
-        assert_eq!(s.rows, crate::entries().len());
+        assert_eq!(s.title.as_deref(), Some(lark_errors::sources()[0].title));
+        assert_eq!(s.rows, lark_errors::entries().len());
     }
 
     #[test]

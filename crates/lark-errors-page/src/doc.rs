@@ -14,7 +14,7 @@
 //! Parsing is pure and never panics: a malformed row is a [`DocError`] naming its line.
 //!
 //! ```
-//! use lark_errors::doc::{Document, Language};
+//! use lark_errors_page::doc::{Document, Language};
 //!
 //! let page = "---\ntitle: \"通用错误码\"\n---\n最后更新于 2025-08-20\n\n\
 //!             错误码 | 说明 | 排查建议\n--- | --- | ---\n\
@@ -25,13 +25,17 @@
 //! assert_eq!(doc.metadata.language, Language::Zh);
 //! assert_eq!(doc.rows[0].code, 600);
 //! assert_eq!(doc.rows[0].advice, "请稍后再试\n- 仍然出现可以咨询客服");
-//! # Ok::<(), lark_errors::doc::DocError>(())
+//! # Ok::<(), lark_errors_page::doc::DocError>(())
 //! ```
 
 use std::fmt;
 
+pub use lark_errors::catalog::Language;
+pub use lark_errors::date::Date;
+
 /// A parsed error-code page: its metadata and its rows in document order.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Document {
     /// Title, source URL, date and language of the page.
     pub metadata: Metadata,
@@ -43,6 +47,7 @@ pub struct Document {
 
 /// What a page says about itself.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Metadata {
     /// `title` from the front matter.
     pub title: Option<String>,
@@ -56,114 +61,6 @@ pub struct Metadata {
     pub language: Language,
 }
 
-/// The language a page is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub enum Language {
-    /// Chinese (the Feishu page).
-    #[default]
-    Zh,
-    /// English (the Lark international page).
-    En,
-}
-
-impl Language {
-    /// The ISO 639-1 code: `zh` or `en`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Language::Zh => "zh",
-            Language::En => "en",
-        }
-    }
-}
-
-impl fmt::Display for Language {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A calendar date, as the pages give it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    /// Year, e.g. 2025.
-    pub year: u16,
-    /// Month, 1-12.
-    pub month: u8,
-    /// Day of month, 1-31.
-    pub day: u8,
-}
-
-impl Date {
-    /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD`); `None` for anything else.
-    ///
-    /// ```
-    /// # use lark_errors::doc::Date;
-    /// assert_eq!(Date::parse("2025-08-20").unwrap().to_string(), "2025-08-20");
-    /// assert!(Date::parse("2025-13-01").is_none());
-    /// ```
-    pub fn parse(text: &str) -> Option<Date> {
-        let b = text.as_bytes();
-        if b.len() != 10 || !matches!(b[4], b'-' | b'/') || b[7] != b[4] {
-            return None;
-        }
-        let num = |s: &[u8]| -> Option<u32> {
-            s.iter().try_fold(0u32, |acc, &c| {
-                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-            })
-        };
-        let (year, month, day) = (num(&b[0..4])?, num(&b[5..7])?, num(&b[8..10])?);
-        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-            return None;
-        }
-        Some(Date { year: year as u16, month: month as u8, day: day as u8 })
-    }
-
-    /// The UTC date of a Unix timestamp in milliseconds (how the Lark mirror writes
-    /// `updated`).
-    ///
-    /// ```
-    /// # use lark_errors::doc::Date;
-    /// assert_eq!(Date::from_unix_millis(1646296632000).to_string(), "2022-03-03");
-    /// ```
-    pub fn from_unix_millis(millis: u64) -> Date {
-        let (year, month, day) = civil_from_days((millis / 86_400_000) as i64);
-        Date { year: year.clamp(0, 9999) as u16, month: month as u8, day: day as u8 }
-    }
-}
-
-/// The proleptic Gregorian `(year, month, day)` of a day count since 1970-01-01 (Howard
-/// Hinnant's `civil_from_days`). The one calendar conversion of the crate: page dates
-/// here, log timestamps in `extract`.
-pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date: the inverse of
-/// [`civil_from_days`].
-pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
 /// The two table styles the platform has published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TableStyle {
@@ -175,6 +72,7 @@ pub enum TableStyle {
 
 /// One row of the table: a documented error.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Row {
     /// 1-based line number of the row in the page.
     pub line: usize,
@@ -189,6 +87,7 @@ pub struct Row {
 
 /// A problem found while parsing a page, with the line it is on.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DocError {
     /// 1-based line number.
     pub line: usize,
@@ -280,7 +179,7 @@ impl Document {
     /// Parses a page, failing on the first problem.
     ///
     /// ```
-    /// use lark_errors::doc::{Document, DocErrorKind};
+    /// use lark_errors_page::doc::{Document, DocErrorKind};
     ///
     /// let err = Document::parse("| a | b | c |\n| --- | --- | --- |\n| 12 | only two |\n")
     ///     .unwrap_err();
@@ -304,7 +203,7 @@ impl Document {
 ///
 /// ```
 /// let md = "见[API访问凭证](https://open.feishu.cn/x) ![image.png](https://cdn/x.png)";
-/// let links = lark_errors::doc::links(md);
+/// let links = lark_errors_page::doc::links(md);
 /// assert_eq!(links.len(), 1);
 /// assert_eq!(links[0].text, "API访问凭证");
 /// assert_eq!(links[0].url, "https://open.feishu.cn/x");
@@ -345,7 +244,7 @@ pub fn links(markdown: &str) -> Vec<Link<'_>> {
 /// duplicated code.
 ///
 /// ```
-/// use lark_errors::doc::message_key;
+/// use lark_errors_page::doc::message_key;
 /// assert_eq!(message_key("Bad request OR invalid param."), message_key("bad request or invalid param"));
 /// assert_ne!(message_key("param error"), message_key("param errors"));
 /// ```
@@ -727,21 +626,5 @@ mod tests {
         let md = "[a](https://a) ![img](https://i) [[b]](x) [c](https://c?q=1) [d](no close";
         let got: Vec<(&str, &str)> = links(md).into_iter().map(|l| (l.text, l.url)).collect();
         assert_eq!(got, [("a", "https://a"), ("c", "https://c?q=1")]);
-    }
-
-    #[test]
-    fn dates() {
-        assert_eq!(Date::from_unix_millis(0).to_string(), "1970-01-01");
-        assert_eq!(Date::from_unix_millis(951_782_400_000).to_string(), "2000-02-29");
-        assert!(Date::parse("2025-8-20").is_none());
-        assert!(Date::parse("2025-08-2x").is_none());
-        assert!(Date::parse("２０２５-08-20").is_none());
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_320), (2025, 8, 20));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-        for days in [-800_000, -1, 0, 1, 59, 365, 11_016, 2_932_896] {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(days_from_civil(y, m, d), days);
-        }
     }
 }
