@@ -118,14 +118,16 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")).to_path_buf()
 }
 
-/// Reads and parses every page in `data/sources/` (sorted by file name).
+/// Reads and parses every error-code page in `data/sources/` (sorted by file name): the
+/// `*.md` files whose name contains `error-code` (the other pages there, such as the
+/// frequency-control page and the API pages' folder, are not catalog sources).
 pub fn read_pages(root: &Path) -> Result<Vec<Page>, Error> {
     let dir = root.join(SOURCES_DIR);
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
         .map_err(|e| err(format!("{}: {e}", dir.display())))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .filter(|p| p.file_name().is_some_and(|n| n != "README.md"))
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().contains("error-code")))
         .collect();
     files.sort();
     files
