@@ -110,6 +110,51 @@ pub mod token {
     /// many seconds of its life remain (the token pages: "剩余有效期小于 30 分钟时" a new
     /// one is issued).
     pub const REISSUE_BELOW_SECS: u64 = 30 * 60;
+
+    /// OAuth endpoint error: the refresh token is not a valid (v2) refresh token.
+    pub const REFRESH_TOKEN_INVALID: u32 = 20026;
+    /// OAuth endpoint error: the refresh token has expired.
+    pub const REFRESH_TOKEN_EXPIRED: u32 = 20037;
+    /// OAuth endpoint error (HTTP 500): an internal error; retry the request.
+    pub const OAUTH_SERVER_ERROR: u32 = 20050;
+    /// OAuth endpoint error: the refresh token was revoked (refresh tokens are
+    /// single-use).
+    pub const REFRESH_TOKEN_REVOKED: u32 = 20064;
+    /// OAuth endpoint error (HTTP 503): temporarily unavailable; retry the request.
+    pub const OAUTH_UNAVAILABLE: u32 = 20072;
+    /// OAuth endpoint error: the refresh token was used already (single-use).
+    pub const REFRESH_TOKEN_USED: u32 = 20073;
+
+    /// What to do when a `grant_type=refresh_token` request to
+    /// [`USER_ACCESS_TOKEN_PATH`] fails with `code`, as the page "刷新
+    /// user_access_token" advises: the refresh token is invalid, expired, revoked or used
+    /// (20026, 20037, 20064, 20073): the user must sign in again
+    /// ([`Action::Reauthorize`](crate::Action::Reauthorize)); a server error or
+    /// unavailability (20050, 20072): send the refresh again
+    /// ([`Action::Retry`](crate::Action::Retry)). `None` for every other code (a wrong
+    /// client secret, a disabled app, ...: a fault of the request or the app, not the
+    /// user's).
+    ///
+    /// These codes are on the refresh page only, not on the generic page, so they are not
+    /// in the catalog.
+    ///
+    /// ```
+    /// use lark_errors::Action;
+    /// use lark_errors::platform::token;
+    /// assert_eq!(token::refresh_error_action(token::REFRESH_TOKEN_USED), Some(Action::Reauthorize));
+    /// assert_eq!(token::refresh_error_action(token::OAUTH_UNAVAILABLE), Some(Action::Retry));
+    /// assert_eq!(token::refresh_error_action(20002), None);
+    /// ```
+    pub const fn refresh_error_action(code: u32) -> Option<crate::Action> {
+        match code {
+            REFRESH_TOKEN_INVALID
+            | REFRESH_TOKEN_EXPIRED
+            | REFRESH_TOKEN_REVOKED
+            | REFRESH_TOKEN_USED => Some(crate::Action::Reauthorize),
+            OAUTH_SERVER_ERROR | OAUTH_UNAVAILABLE => Some(crate::Action::Retry),
+            _ => None,
+        }
+    }
 }
 
 /// Error codes a client acts on by name. Every one is documented on the generic page
