@@ -35,21 +35,26 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod body;
 mod middleware;
 mod token;
+mod user;
 
 pub use lark_errors::diagnose::Diagnosis;
 pub use middleware::{Attempts, Idempotent, LarkMiddleware, ResponseExt};
 pub use token::{AppTokenSource, TokenError, TokenSource};
+pub use user::{StoreError, TokenStore, UserTokenSource, UserTokens};
 
 /// An [`http::HeaderMap`] as [`lark_errors::diagnose::Headers`], for diagnosing
 /// responses of `http`-based clients.
 ///
 /// ```
 /// use lark_errors::diagnose::Headers;
+/// use lark_errors::platform::header;
 /// let mut map = http::HeaderMap::new();
-/// map.insert("x-ogw-ratelimit-reset", http::HeaderValue::from_static("3"));
-/// assert_eq!(lark_errors_reqwest::HeaderMapHeaders(&map).header("X-Ogw-Ratelimit-Reset"), Some("3"));
+/// map.insert(header::RATELIMIT_RESET, http::HeaderValue::from_static("3"));
+/// let canonical = header::canonical(header::RATELIMIT_RESET);
+/// assert_eq!(lark_errors_reqwest::HeaderMapHeaders(&map).header(&canonical), Some("3"));
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct HeaderMapHeaders<'a>(pub &'a http::HeaderMap);
