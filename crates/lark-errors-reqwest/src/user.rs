@@ -35,9 +35,10 @@ pub struct UserTokens {
 impl fmt::Debug for UserTokens {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UserTokens")
-            .field("expires_in", &self.expires_in)
-            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "<set>"))
-            .field("refresh_token_expires_in", &self.refresh_token_expires_in)
+            // The Rust fields' names (which happen to be the wire's too).
+            .field(stringify!(expires_in), &self.expires_in)
+            .field(stringify!(refresh_token), &self.refresh_token.as_ref().map(|_| "<set>"))
+            .field(stringify!(refresh_token_expires_in), &self.refresh_token_expires_in)
             .finish_non_exhaustive()
     }
 }
@@ -146,7 +147,7 @@ impl fmt::Debug for UserTokenSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UserTokenSource")
             .field("endpoint", &self.inner.endpoint)
-            .field("client_id", &self.inner.client_id)
+            .field("app", &self.inner.client_id)
             .field("refreshes", &self.refreshes())
             .finish_non_exhaustive()
     }
