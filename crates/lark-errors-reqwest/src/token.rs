@@ -46,7 +46,7 @@ pub enum TokenError {
     Timeout(Duration),
     /// The user must sign in again: the refresh token is invalid, expired, revoked or
     /// already used (the library's `reauthorize` action for the OAuth endpoint's code,
-    /// [`lark_errors::platform::token::refresh_error_action`]); the diagnosis of the
+    /// [`lark_errors::platform::oauth::refresh_action`]); the diagnosis of the
     /// endpoint's answer says which. `None`: there is no refresh token to use (the last
     /// refresh returned none, as without the `offline_access` scope).
     Reauthorize(Option<Box<Diagnosis>>),

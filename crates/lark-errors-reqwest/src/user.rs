@@ -6,7 +6,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use lark_errors::diagnose::Diagnosis;
-use lark_errors::platform::{host, token as wire};
+use lark_errors::platform::{host, oauth, token as wire};
 use lark_errors::{Action, RetryPolicy, TokenKind};
 
 use crate::token::{DEFAULT_TIMEOUT, post_json, refresh_at, secs_field, string_field};
@@ -399,7 +399,7 @@ impl UserTokenSource {
 
 /// The library's action for a refusal of the refresh grant.
 fn refresh_action(diagnosis: &Diagnosis) -> Option<Action> {
-    diagnosis.code.and_then(|c| u32::try_from(c).ok()).and_then(wire::refresh_error_action)
+    diagnosis.code.and_then(|c| u32::try_from(c).ok()).and_then(oauth::refresh_action)
 }
 
 #[async_trait::async_trait]

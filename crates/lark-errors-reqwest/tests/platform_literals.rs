@@ -2,7 +2,7 @@
 //! token endpoint, token field, host or well-known code is spelled in its non-test
 //! source (doc comments may name them).
 
-use lark_errors::platform::{code, header, host, token};
+use lark_errors::platform::{code, header, host, oauth, token};
 
 /// The crate's source files without comments and without their `#[cfg(test)]` tail.
 fn sources() -> Vec<(String, String)> {
@@ -79,12 +79,12 @@ fn no_well_known_code_is_spelled_outside_the_library() {
         code::SCOPE_MISSING,
         code::USER_ACCESS_TOKEN_EXPIRED,
         code::USER_SCOPE_MISSING,
-        token::REFRESH_TOKEN_INVALID,
-        token::REFRESH_TOKEN_EXPIRED,
-        token::OAUTH_SERVER_ERROR,
-        token::REFRESH_TOKEN_REVOKED,
-        token::OAUTH_UNAVAILABLE,
-        token::REFRESH_TOKEN_USED,
+        oauth::REFRESH_TOKEN_INVALID,
+        oauth::REFRESH_TOKEN_EXPIRED,
+        oauth::SERVER_ERROR,
+        oauth::REFRESH_TOKEN_REVOKED,
+        oauth::TEMPORARILY_UNAVAILABLE,
+        oauth::REFRESH_TOKEN_USED,
     ];
     for (file, source) in sources() {
         let numbers: Vec<&str> =

@@ -1,5 +1,5 @@
 //! `UserTokenSource` over loopback against a minimal OAuth endpoint with single-use,
-//! rotating refresh tokens (`support::oauth`).
+//! rotating refresh tokens (`support::oauth_server`).
 
 mod support;
 
@@ -8,12 +8,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use lark_errors::RetryPolicy;
-use lark_errors::platform::{code, token as wire};
+use lark_errors::platform::{code, oauth, token as wire};
 use lark_errors_reqwest::{
     LarkMiddleware, ResponseExt, StoreError, TokenError, TokenSource, UserTokenSource, UserTokens,
 };
 use reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
-use support::oauth::{self, API_PATH, APP_ID, APP_SECRET};
+use support::oauth_server::{self, API_PATH, APP_ID, APP_SECRET};
 use support::within;
 
 /// Refresh tokens a store was given, in order.
@@ -22,7 +22,7 @@ type Saved = Arc<Mutex<Vec<String>>>;
 /// A store that records every refresh token it is given, and checks it is given each
 /// one before the new access token reached the API.
 fn recording_store(
-    server: &oauth::Shared,
+    server: &oauth_server::Shared,
 ) -> (impl Fn(&UserTokens) -> Result<(), StoreError> + use<>, Saved) {
     let saved: Saved = Arc::default();
     let (log, server) = (Arc::clone(&saved), Arc::clone(server));
@@ -54,7 +54,7 @@ fn quick_retries() -> RetryPolicy {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_callers_with_an_expired_token_cause_one_refresh_and_each_rotation_is_stored() {
-    let (base, server) = oauth::start().await;
+    let (base, server) = oauth_server::start().await;
     let (store, saved) = recording_store(&server);
     // The client believes its access token alive; the server no longer accepts it.
     let source = UserTokenSource::new(&base, APP_ID, APP_SECRET, "r-0", store)
@@ -102,12 +102,12 @@ async fn fifty_callers_with_an_expired_token_cause_one_refresh_and_each_rotation
         .await
         .unwrap();
     let body: serde_json::Value = reuse.json().await.unwrap();
-    assert_eq!(body["code"], wire::REFRESH_TOKEN_USED);
+    assert_eq!(body["code"], oauth::REFRESH_TOKEN_USED);
 }
 
 #[tokio::test]
 async fn clones_share_one_refresh() {
-    let (base, server) = oauth::start().await;
+    let (base, server) = oauth_server::start().await;
     let (store, saved) = recording_store(&server);
     let source = UserTokenSource::new(&base, APP_ID, APP_SECRET, "r-0", store);
     let callers: Vec<_> = (0..10)
@@ -126,12 +126,12 @@ async fn clones_share_one_refresh() {
 #[tokio::test]
 async fn a_refused_refresh_token_means_the_user_must_sign_in_again() {
     for refused in [
-        wire::REFRESH_TOKEN_INVALID,
-        wire::REFRESH_TOKEN_EXPIRED,
-        wire::REFRESH_TOKEN_REVOKED,
-        wire::REFRESH_TOKEN_USED,
+        oauth::REFRESH_TOKEN_INVALID,
+        oauth::REFRESH_TOKEN_EXPIRED,
+        oauth::REFRESH_TOKEN_REVOKED,
+        oauth::REFRESH_TOKEN_USED,
     ] {
-        let (base, server) = oauth::start().await;
+        let (base, server) = oauth_server::start().await;
         server.lock().unwrap().fail_next = vec![refused];
         let (store, saved) = recording_store(&server);
         let source = UserTokenSource::new(&base, APP_ID, APP_SECRET, "r-0", store);
@@ -160,8 +160,8 @@ async fn a_refused_refresh_token_means_the_user_must_sign_in_again() {
 
 #[tokio::test]
 async fn server_errors_of_the_refresh_endpoint_are_retried() {
-    let (base, server) = oauth::start().await;
-    server.lock().unwrap().fail_next = vec![wire::OAUTH_SERVER_ERROR, wire::OAUTH_UNAVAILABLE];
+    let (base, server) = oauth_server::start().await;
+    server.lock().unwrap().fail_next = vec![oauth::SERVER_ERROR, oauth::TEMPORARILY_UNAVAILABLE];
     let (store, saved) = recording_store(&server);
     let source = UserTokenSource::new(&base, APP_ID, APP_SECRET, "r-0", store)
         .with_retry_policy(quick_retries());
@@ -171,11 +171,11 @@ async fn server_errors_of_the_refresh_endpoint_are_retried() {
     assert_eq!(*saved.lock().unwrap(), ["r-1"]);
 
     // Past the attempt limit the refusal is returned, typed as a rejection (not sign-in).
-    server.lock().unwrap().fail_next = vec![wire::OAUTH_SERVER_ERROR; 3];
+    server.lock().unwrap().fail_next = vec![oauth::SERVER_ERROR; 3];
     server.lock().unwrap().live_access = None;
     let err = source.refresh("u-1").await.unwrap_err();
     assert!(
-        matches!(&err, TokenError::Rejected(d) if d.code == Some(i64::from(wire::OAUTH_SERVER_ERROR))),
+        matches!(&err, TokenError::Rejected(d) if d.code == Some(i64::from(oauth::SERVER_ERROR))),
         "{err:?}"
     );
     assert!(!err.needs_sign_in());
@@ -186,7 +186,7 @@ async fn server_errors_of_the_refresh_endpoint_are_retried() {
 
 #[tokio::test]
 async fn a_failing_store_withholds_the_new_access_token_until_it_accepts() {
-    let (base, server) = oauth::start().await;
+    let (base, server) = oauth_server::start().await;
     let fail = Arc::new(AtomicBool::new(true));
     let seen: Arc<Mutex<Vec<String>>> = Arc::default();
     let (flag, log) = (Arc::clone(&fail), Arc::clone(&seen));
@@ -211,7 +211,7 @@ async fn a_failing_store_withholds_the_new_access_token_until_it_accepts() {
 
 #[tokio::test]
 async fn a_user_token_rejected_again_after_its_refresh_is_sent_only_twice() {
-    let (base, server) = oauth::start().await;
+    let (base, server) = oauth_server::start().await;
     server.lock().unwrap().api_rejects_all = Some(code::INVALID_USER_ACCESS_TOKEN);
     let (store, _) = recording_store(&server);
     let source = UserTokenSource::new(&base, APP_ID, APP_SECRET, "r-0", store)

@@ -110,51 +110,6 @@ pub mod token {
     /// many seconds of its life remain (the token pages: "剩余有效期小于 30 分钟时" a new
     /// one is issued).
     pub const REISSUE_BELOW_SECS: u64 = 30 * 60;
-
-    /// OAuth endpoint error: the refresh token is not a valid (v2) refresh token.
-    pub const REFRESH_TOKEN_INVALID: u32 = 20026;
-    /// OAuth endpoint error: the refresh token has expired.
-    pub const REFRESH_TOKEN_EXPIRED: u32 = 20037;
-    /// OAuth endpoint error (HTTP 500): an internal error; retry the request.
-    pub const OAUTH_SERVER_ERROR: u32 = 20050;
-    /// OAuth endpoint error: the refresh token was revoked (refresh tokens are
-    /// single-use).
-    pub const REFRESH_TOKEN_REVOKED: u32 = 20064;
-    /// OAuth endpoint error (HTTP 503): temporarily unavailable; retry the request.
-    pub const OAUTH_UNAVAILABLE: u32 = 20072;
-    /// OAuth endpoint error: the refresh token was used already (single-use).
-    pub const REFRESH_TOKEN_USED: u32 = 20073;
-
-    /// What to do when a `grant_type=refresh_token` request to
-    /// [`USER_ACCESS_TOKEN_PATH`] fails with `code`, as the page "刷新
-    /// user_access_token" advises: the refresh token is invalid, expired, revoked or used
-    /// (20026, 20037, 20064, 20073): the user must sign in again
-    /// ([`Action::Reauthorize`](crate::Action::Reauthorize)); a server error or
-    /// unavailability (20050, 20072): send the refresh again
-    /// ([`Action::Retry`](crate::Action::Retry)). `None` for every other code (a wrong
-    /// client secret, a disabled app, ...: a fault of the request or the app, not the
-    /// user's).
-    ///
-    /// These codes are on the refresh page only, not on the generic page, so they are not
-    /// in the catalog.
-    ///
-    /// ```
-    /// use lark_errors::Action;
-    /// use lark_errors::platform::token;
-    /// assert_eq!(token::refresh_error_action(token::REFRESH_TOKEN_USED), Some(Action::Reauthorize));
-    /// assert_eq!(token::refresh_error_action(token::OAUTH_UNAVAILABLE), Some(Action::Retry));
-    /// assert_eq!(token::refresh_error_action(20002), None);
-    /// ```
-    pub const fn refresh_error_action(code: u32) -> Option<crate::Action> {
-        match code {
-            REFRESH_TOKEN_INVALID
-            | REFRESH_TOKEN_EXPIRED
-            | REFRESH_TOKEN_REVOKED
-            | REFRESH_TOKEN_USED => Some(crate::Action::Reauthorize),
-            OAUTH_SERVER_ERROR | OAUTH_UNAVAILABLE => Some(crate::Action::Retry),
-            _ => None,
-        }
-    }
 }
 
 /// Error codes a client acts on by name. Every one is documented on the generic page
@@ -187,6 +142,51 @@ pub mod code {
     pub const USER_ACCESS_TOKEN_EXPIRED: u32 = 99991677;
     /// The user has not granted a scope the call needs.
     pub const USER_SCOPE_MISSING: u32 = 99991679;
+}
+
+/// The OAuth token endpoint ([`token::USER_ACCESS_TOKEN_PATH`]): the error codes a
+/// refresh (`grant_type=refresh_token`) acts on. They are on the page "刷新
+/// user_access_token", not on the generic page, so they are not in the catalog.
+pub mod oauth {
+    use crate::Action;
+
+    /// The refresh token is not one the platform issued (or not a v2 one).
+    pub const REFRESH_TOKEN_INVALID: u32 = 20026;
+    /// The refresh token has expired: the user must authorise again.
+    pub const REFRESH_TOKEN_EXPIRED: u32 = 20037;
+    /// An unexpected server error (HTTP 500): retry.
+    pub const SERVER_ERROR: u32 = 20050;
+    /// The refresh token has been revoked: the user must authorise again.
+    pub const REFRESH_TOKEN_REVOKED: u32 = 20064;
+    /// The server is temporarily unavailable (HTTP 503): retry.
+    pub const TEMPORARILY_UNAVAILABLE: u32 = 20072;
+    /// The refresh token was already used (they are single-use): authorise again.
+    pub const REFRESH_TOKEN_USED: u32 = 20073;
+
+    /// What to do when a refresh fails with `code`, as the refresh page advises: the
+    /// refresh token is invalid, expired, revoked or used (20026, 20037, 20064, 20073):
+    /// the user must sign in again ([`Action::Reauthorize`]); a server error or
+    /// unavailability (20050, 20072): send the refresh again ([`Action::Retry`]). `None`
+    /// for every other code (a wrong client secret, a disabled app, ...: a fault of the
+    /// request or the app, not of the user's grant).
+    ///
+    /// ```
+    /// use lark_errors::Action;
+    /// use lark_errors::platform::oauth;
+    /// assert_eq!(oauth::refresh_action(oauth::REFRESH_TOKEN_USED), Some(Action::Reauthorize));
+    /// assert_eq!(oauth::refresh_action(oauth::TEMPORARILY_UNAVAILABLE), Some(Action::Retry));
+    /// assert_eq!(oauth::refresh_action(20002), None);
+    /// ```
+    pub const fn refresh_action(code: u32) -> Option<Action> {
+        match code {
+            REFRESH_TOKEN_INVALID
+            | REFRESH_TOKEN_EXPIRED
+            | REFRESH_TOKEN_REVOKED
+            | REFRESH_TOKEN_USED => Some(Action::Reauthorize),
+            SERVER_ERROR | TEMPORARILY_UNAVAILABLE => Some(Action::Retry),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]

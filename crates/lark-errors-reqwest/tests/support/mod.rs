@@ -40,14 +40,14 @@ pub async fn within<F: Future>(secs: u64, what: &str, future: F) -> F::Output {
 /// A minimal OAuth endpoint (`POST` [`wire::USER_ACCESS_TOKEN_PATH`], the refresh grant
 /// as the page documents it) with single-use, rotating refresh tokens, and an API
 /// (`GET /open-apis/authen/v1/user_info`) that accepts only the live access token.
-pub mod oauth {
+pub mod oauth_server {
     use std::collections::HashSet;
     use std::sync::{Arc, Mutex};
 
     use axum::extract::State;
     use axum::http::{HeaderMap, StatusCode, header::AUTHORIZATION};
     use axum::routing::{get, post};
-    use lark_errors::platform::{code, token as wire};
+    use lark_errors::platform::{code, oauth, token as wire};
     use serde_json::{Value, json};
 
     pub const APP_ID: &str = "cli_oauth";
@@ -87,8 +87,8 @@ pub mod oauth {
 
     fn refused(code: u32) -> (StatusCode, axum::Json<Value>) {
         let status = match code {
-            wire::OAUTH_SERVER_ERROR => StatusCode::INTERNAL_SERVER_ERROR,
-            wire::OAUTH_UNAVAILABLE => StatusCode::SERVICE_UNAVAILABLE,
+            oauth::SERVER_ERROR => StatusCode::INTERNAL_SERVER_ERROR,
+            oauth::TEMPORARILY_UNAVAILABLE => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::BAD_REQUEST,
         };
         let body = json!({"code": code, "error": "invalid_grant", "error_description": format!("refused with {code}")});
@@ -114,10 +114,10 @@ pub mod oauth {
         }
         let presented = field(wire::REFRESH_TOKEN);
         if s.used.contains(&presented) {
-            return refused(wire::REFRESH_TOKEN_USED);
+            return refused(oauth::REFRESH_TOKEN_USED);
         }
         if presented != s.live_refresh {
-            return refused(wire::REFRESH_TOKEN_INVALID);
+            return refused(oauth::REFRESH_TOKEN_INVALID);
         }
         s.rotations += 1;
         let n = s.rotations;
