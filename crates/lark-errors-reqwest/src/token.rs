@@ -4,7 +4,9 @@
 use std::fmt;
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+
 use std::time::{Duration, Instant};
+use tokio::sync::{Mutex, MutexGuard};
 
 use lark_errors::TokenKind;
 use lark_errors::diagnose::{Diagnosis, diagnose};
@@ -142,6 +144,34 @@ pub(crate) fn refresh_at(
     })
 }
 
+/// Single flight: one fetch at a time, and callers that waited for a fetch that timed
+/// out get its timeout instead of each starting one more (which would make N callers
+/// wait N timeouts).
+#[derive(Debug, Default)]
+pub(crate) struct Flight {
+    lock: Mutex<()>,
+    finished: AtomicU64,
+    timed_out: AtomicU64,
+}
+
+impl Flight {
+    /// Waits for the fetch in flight, if any; `true` when the fetch waited for timed out.
+    pub(crate) async fn join(&self) -> (MutexGuard<'_, ()>, bool) {
+        let seen = self.finished.load(Ordering::SeqCst);
+        let guard = self.lock.lock().await;
+        let now = self.finished.load(Ordering::SeqCst);
+        (guard, now != seen && self.timed_out.load(Ordering::SeqCst) == now)
+    }
+
+    /// Records the end of a fetch (call with the guard of [`Flight::join`] held).
+    pub(crate) fn finish<T>(&self, result: &Result<T, TokenError>) {
+        let n = self.finished.fetch_add(1, Ordering::SeqCst) + 1;
+        if matches!(result, Err(TokenError::Timeout(_))) {
+            self.timed_out.store(n, Ordering::SeqCst);
+        }
+    }
+}
+
 /// Sends a token request and reads its JSON answer, at most [`body::DEFAULT_LIMIT`] bytes
 /// of it, within `timeout`: its HTTP status, its diagnosis and its JSON (`Null` when it
 /// is not JSON).
@@ -215,7 +245,6 @@ pub(crate) fn secs_field(value: &serde_json::Value, field: &str) -> Result<u64, 
 /// assert_eq!(source.fetches(), 1);
 /// # Ok(()) }
 /// ```
-#[derive(Debug)]
 pub struct AppTokenSource {
     client: reqwest::Client,
     endpoint: String,
@@ -225,8 +254,20 @@ pub struct AppTokenSource {
     margin: Duration,
     timeout: Duration,
     cache: RwLock<Option<Cached>>,
-    flight: tokio::sync::Mutex<()>,
+    flight: Flight,
     fetches: AtomicU64,
+}
+
+impl fmt::Debug for AppTokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Neither the secret nor the token.
+        f.debug_struct("AppTokenSource")
+            .field("endpoint", &self.endpoint)
+            .field("app", &self.app_id)
+            .field("kind", &self.kind)
+            .field("fetches", &self.fetches())
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -290,7 +331,7 @@ impl AppTokenSource {
             margin: Duration::from_secs(180),
             timeout: DEFAULT_TIMEOUT,
             cache: RwLock::new(None),
-            flight: tokio::sync::Mutex::new(()),
+            flight: Flight::default(),
             fetches: AtomicU64::new(0),
         }
     }
@@ -311,8 +352,8 @@ impl AppTokenSource {
     }
 
     /// Gives up on a token fetch after `timeout` (default 10 s), from sending the request
-    /// to the end of the answer, with [`TokenError::Timeout`]. The callers waiting for
-    /// that fetch then try again one at a time.
+    /// to the end of the answer, with [`TokenError::Timeout`]; the callers that were
+    /// waiting for that fetch get the same error (the next call tries again).
     ///
     /// ```
     /// use std::time::Duration;
@@ -387,20 +428,30 @@ impl TokenSource for AppTokenSource {
         if let Some(token) = self.cached() {
             return Ok(token);
         }
-        let _flight = self.flight.lock().await;
+        let (_flight, timed_out) = self.flight.join().await;
         // Whoever held the lock before us may have fetched it already.
         if let Some(token) = self.cached() {
             return Ok(token);
         }
-        self.fetch().await
+        if timed_out {
+            return Err(TokenError::Timeout(self.timeout));
+        }
+        let result = self.fetch().await;
+        self.flight.finish(&result);
+        result
     }
 
     async fn refresh(&self, stale: &str) -> Result<String, TokenError> {
-        let _flight = self.flight.lock().await;
+        let (_flight, timed_out) = self.flight.join().await;
         if let Some(token) = self.cached().filter(|t| t != stale) {
             return Ok(token);
         }
-        self.fetch().await
+        if timed_out {
+            return Err(TokenError::Timeout(self.timeout));
+        }
+        let result = self.fetch().await;
+        self.flight.finish(&result);
+        result
     }
 
     fn kind(&self) -> TokenKind {

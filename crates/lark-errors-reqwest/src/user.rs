@@ -9,7 +9,7 @@ use lark_errors::diagnose::Diagnosis;
 use lark_errors::platform::{host, oauth, token as wire};
 use lark_errors::{Action, RetryPolicy, TokenKind};
 
-use crate::token::{DEFAULT_TIMEOUT, post_json, refresh_at, secs_field, string_field};
+use crate::token::{DEFAULT_TIMEOUT, Flight, post_json, refresh_at, secs_field, string_field};
 use crate::{TokenError, TokenSource};
 
 /// The error a [`TokenStore`] returns.
@@ -129,7 +129,7 @@ struct Inner {
     retry: RetryPolicy,
     store: Box<dyn TokenStore>,
     state: RwLock<State>,
-    flight: tokio::sync::Mutex<()>,
+    flight: Flight,
     refreshes: AtomicU64,
 }
 
@@ -193,7 +193,7 @@ impl UserTokenSource {
                 retry,
                 store: Box::new(store),
                 state: RwLock::new(State { refresh_token, ..State::default() }),
-                flight: tokio::sync::Mutex::new(()),
+                flight: Flight::default(),
                 refreshes: AtomicU64::new(0),
             }),
         }
@@ -252,7 +252,7 @@ impl UserTokenSource {
     /// After the user signed in again: continue from `refresh_token`, forgetting the
     /// access token and any refusal. Waits for a refresh in flight.
     pub async fn set_refresh_token(&self, refresh_token: impl Into<String>) {
-        let _flight = self.inner.flight.lock().await;
+        let _flight = self.inner.flight.join().await;
         *self.inner.state.write().unwrap_or_else(|e| e.into_inner()) = State {
             refresh_token: Some(refresh_token.into()).filter(|t| !t.is_empty()),
             ..State::default()
@@ -280,6 +280,16 @@ impl UserTokenSource {
 
     fn state(&self) -> std::sync::RwLockWriteGuard<'_, State> {
         self.inner.state.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// [`UserTokenSource::renew`], unless the refresh this caller waited for timed out.
+    async fn renew_unless(&self, timed_out: bool) -> Result<String, TokenError> {
+        if timed_out {
+            return Err(TokenError::Timeout(self.inner.timeout));
+        }
+        let result = self.renew().await;
+        self.inner.flight.finish(&result);
+        result
     }
 
     /// Gets a new access token. Called with the single-flight lock held.
@@ -408,19 +418,19 @@ impl TokenSource for UserTokenSource {
         if let Some(token) = self.usable() {
             return Ok(token);
         }
-        let _flight = self.inner.flight.lock().await;
+        let (_flight, timed_out) = self.inner.flight.join().await;
         if let Some(token) = self.usable() {
             return Ok(token);
         }
-        self.renew().await
+        self.renew_unless(timed_out).await
     }
 
     async fn refresh(&self, stale: &str) -> Result<String, TokenError> {
-        let _flight = self.inner.flight.lock().await;
+        let (_flight, timed_out) = self.inner.flight.join().await;
         if let Some(token) = self.usable().filter(|t| t != stale) {
             return Ok(token);
         }
-        self.renew().await
+        self.renew_unless(timed_out).await
     }
 
     fn kind(&self) -> TokenKind {

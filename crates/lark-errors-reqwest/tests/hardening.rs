@@ -70,12 +70,14 @@ async fn expire_zero_is_cached_briefly_not_fetched_per_call() {
 
 #[tokio::test]
 async fn a_token_endpoint_that_never_answers_times_out_for_every_caller() {
-    let base = silent().await;
+    let (base, connections) = silent().await;
     assert_eq!(AppTokenSource::tenant(&base, "a", "b").timeout(), Duration::from_secs(10));
     let source = Arc::new(
         AppTokenSource::tenant(&base, "cli_x", "secret").with_timeout(Duration::from_millis(200)),
     );
-    let callers: Vec<_> = (0..3)
+    // Five callers at once: one fetch, and all five get its timeout (not five timeouts
+    // one after the other).
+    let callers: Vec<_> = (0..5)
         .map(|_| {
             let source = Arc::clone(&source);
             tokio::spawn(async move { source.token().await })
@@ -85,6 +87,8 @@ async fn a_token_endpoint_that_never_answers_times_out_for_every_caller() {
         let result = within(30, "a token caller", caller).await.unwrap();
         assert!(matches!(result, Err(TokenError::Timeout(t)) if t == Duration::from_millis(200)));
     }
+    assert_eq!(source.fetches(), 1);
+    assert_eq!(connections.load(Ordering::SeqCst), 1);
 
     // Through the middleware: a middleware error that says so, not a hang.
     let client = ClientBuilder::new(reqwest::Client::new())

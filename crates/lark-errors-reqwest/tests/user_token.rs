@@ -229,7 +229,7 @@ async fn a_user_token_rejected_again_after_its_refresh_is_sent_only_twice() {
 
 #[tokio::test]
 async fn an_unanswered_refresh_times_out_and_keeps_the_refresh_token() {
-    let base = support::silent().await;
+    let (base, _) = support::silent().await;
     let source = UserTokenSource::new(
         &base,
         APP_ID,
