@@ -336,6 +336,17 @@ impl UserTokenSource {
         }
     }
 
+    /// The access token of a refresh answer, its `expires_in`, and when to refresh it.
+    fn access_of(
+        &self,
+        value: &serde_json::Value,
+        started: Instant,
+    ) -> Result<(String, u64, Instant), TokenError> {
+        let token = string_field(value, wire::ACCESS_TOKEN)?;
+        let expires = secs_field(value, wire::EXPIRES_IN)?;
+        Ok((token, expires, refresh_at(started, expires, self.inner.margin)?))
+    }
+
     /// One refresh request, its answer applied to the state.
     async fn refresh_once(&self) -> Result<String, TokenError> {
         let Some(refresh_token) = self.state().refresh_token.clone() else {
@@ -361,38 +372,28 @@ impl UserTokenSource {
         }
         // The old refresh token is spent now: keep the new one whatever else is wrong.
         let rotated = string_field(&value, wire::REFRESH_TOKEN).ok();
-        let rotated_secs = secs_field(&value, wire::REFRESH_TOKEN_EXPIRES_IN).ok();
-        let access = string_field(&value, wire::ACCESS_TOKEN);
-        let expires = secs_field(&value, wire::EXPIRES_IN);
-        let refresh_at = expires
-            .as_ref()
-            .map_err(|_| ())
-            .and_then(|secs| refresh_at(started, *secs, self.inner.margin).map_err(|_| ()));
-        let (access, expires, refresh_at) = match (access, expires, refresh_at) {
-            (Ok(access), Ok(expires), Ok(at)) => (access, expires, at),
-            (access, expires, _) => {
+        let rotated_in = secs_field(&value, wire::REFRESH_TOKEN_EXPIRES_IN).ok();
+        let (access, expires, refresh_at) = match self.access_of(&value, started) {
+            Ok(parts) => parts,
+            Err(e) => {
                 self.state().refresh_token = rotated.clone();
-                if let Some(refresh_token) = rotated {
-                    // Nothing usable but the refresh token: still hand it to the store.
+                if rotated.is_some() {
                     let tokens = UserTokens {
                         access_token: String::new(),
                         expires_in: Duration::ZERO,
-                        refresh_token: Some(refresh_token),
-                        refresh_token_expires_in: rotated_secs.map(Duration::from_secs),
+                        refresh_token: rotated,
+                        refresh_token_expires_in: rotated_in.map(Duration::from_secs),
                     };
                     self.inner.store.save(&tokens).await.map_err(TokenError::Store)?;
                 }
-                return Err(match (access, expires) {
-                    (Err(e), _) | (_, Err(e)) => e,
-                    _ => TokenError::Malformed(format!("`{}` is out of range", wire::EXPIRES_IN)),
-                });
+                return Err(e);
             }
         };
         let tokens = UserTokens {
             access_token: access.clone(),
             expires_in: Duration::from_secs(expires),
             refresh_token: rotated.clone(),
-            refresh_token_expires_in: rotated_secs.map(Duration::from_secs),
+            refresh_token_expires_in: rotated_in.map(Duration::from_secs),
         };
         {
             let mut state = self.state();

@@ -242,3 +242,28 @@ async fn an_unanswered_refresh_times_out_and_keeps_the_refresh_token() {
     assert!(matches!(err, TokenError::Timeout(_)), "{err:?}");
     assert!(!err.needs_sign_in());
 }
+
+#[tokio::test]
+async fn an_expires_in_too_large_for_the_clock_is_an_error_and_the_rotated_token_is_kept() {
+    let router = axum::Router::new().route(
+        wire::USER_ACCESS_TOKEN_PATH,
+        axum::routing::post(|| async {
+            let mut body = serde_json::Map::new();
+            body.insert("code".into(), code::OK.into());
+            body.insert(wire::ACCESS_TOKEN.into(), "u-1".into());
+            body.insert(wire::EXPIRES_IN.into(), u64::MAX.into());
+            body.insert(wire::REFRESH_TOKEN.into(), "r-1".into());
+            axum::Json(body)
+        }),
+    );
+    let base = support::serve(router).await;
+    let saved: Saved = Arc::default();
+    let log = Arc::clone(&saved);
+    let store = move |tokens: &UserTokens| -> Result<(), StoreError> {
+        log.lock().unwrap().extend(tokens.refresh_token.clone());
+        Ok(())
+    };
+    let source = UserTokenSource::new(&base, APP_ID, APP_SECRET, "r-0", store);
+    assert!(matches!(source.token().await, Err(TokenError::Malformed(_))));
+    assert_eq!(*saved.lock().unwrap(), ["r-1"], "the spent token's successor is not lost");
+}
