@@ -311,7 +311,7 @@ impl Middleware for LarkMiddleware {
             let (mut response, diagnosis) =
                 read(response, self.diagnosis_limit, self.read_timeout).await;
             let Some(diagnosis) = diagnosis else {
-                // Not read (a download): nothing to decide from.
+                // Not read whole (a download, a long or stalled body): nothing to decide from.
                 return Ok(response);
             };
             attempt.elapsed = started.elapsed();
