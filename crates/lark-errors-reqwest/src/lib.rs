@@ -2,7 +2,11 @@
 //! the documented error codes: it waits out rate limits (99991400, HTTP 429,
 //! `x-ogw-ratelimit-reset`), refreshes a stale token once (99991663) instead of reusing
 //! it, retries what may be retried with jittered backoff, and returns everything else
-//! untouched with a typed [`Diagnosis`] attached.
+//! untouched with a typed [`Diagnosis`] attached. Tokens come from an
+//! [`AppTokenSource`] (tenant or app access tokens) or a [`UserTokenSource`] (a user's
+//! access token, kept alive with the OAuth refresh grant and single-use refresh tokens).
+//! Response bodies are read bounded (64 KiB, 10 s) and anything longer or slower is
+//! passed through intact.
 //!
 //! The rules are not here: every response is diagnosed by
 //! [`lark_errors::diagnose::diagnose`] and every decision is

@@ -99,7 +99,8 @@ where
 /// Used as the middleware's token source, a 99991668 or 99991677 (user token invalid or
 /// expired) makes the middleware refresh once and send the request again once.
 /// Timeouts, the refresh margin and the lifetime floor are those of
-/// [`crate::AppTokenSource`].
+/// [`crate::AppTokenSource`]. Configure it (the `with_*` methods) before cloning it: a
+/// setting applied to a source that already has clones is ignored, with a warning.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), lark_errors_reqwest::TokenError> {
