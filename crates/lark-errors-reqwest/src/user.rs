@@ -350,7 +350,8 @@ impl UserTokenSource {
 
     /// One refresh request, its answer applied to the state.
     async fn refresh_once(&self) -> Result<String, TokenError> {
-        let Some(refresh_token) = self.state().refresh_token.clone() else {
+        let current = self.state().refresh_token.clone();
+        let Some(refresh_token) = current else {
             self.state().signed_out = Some(None);
             return Err(TokenError::Reauthorize(None));
         };

@@ -267,3 +267,40 @@ async fn an_expires_in_too_large_for_the_clock_is_an_error_and_the_rotated_token
     assert!(matches!(source.token().await, Err(TokenError::Malformed(_))));
     assert_eq!(*saved.lock().unwrap(), ["r-1"], "the spent token's successor is not lost");
 }
+
+#[tokio::test]
+async fn without_a_refresh_token_the_user_must_sign_in_and_nothing_is_sent() {
+    let (base, server) = oauth_server::start().await;
+    let (store, _) = recording_store(&server);
+    let source = UserTokenSource::new(&base, APP_ID, APP_SECRET, "", store);
+    let err = within(30, "token", source.token()).await.unwrap_err();
+    assert!(matches!(err, TokenError::Reauthorize(None)), "{err:?}");
+    assert!(err.needs_sign_in());
+    assert_eq!(server.lock().unwrap().refresh_requests, 0);
+}
+
+#[tokio::test]
+async fn a_refresh_answer_without_a_new_refresh_token_leaves_the_next_refresh_to_a_sign_in() {
+    let router = axum::Router::new().route(
+        wire::USER_ACCESS_TOKEN_PATH,
+        axum::routing::post(|| async {
+            let mut body = serde_json::Map::new();
+            body.insert("code".into(), code::OK.into());
+            body.insert(wire::ACCESS_TOKEN.into(), "u-1".into());
+            body.insert(wire::EXPIRES_IN.into(), 7200.into());
+            axum::Json(body)
+        }),
+    );
+    let base = support::serve(router).await;
+    let source = UserTokenSource::new(
+        &base,
+        APP_ID,
+        APP_SECRET,
+        "r-0",
+        |_: &UserTokens| -> Result<(), StoreError> { Ok(()) },
+    );
+    assert_eq!(source.token().await.unwrap(), "u-1");
+    let err = source.refresh("u-1").await.unwrap_err();
+    assert!(matches!(err, TokenError::Reauthorize(None)), "{err:?}");
+    assert_eq!(source.refreshes(), 1);
+}
