@@ -294,33 +294,14 @@ pub mod oauth {
     pub fn error(code: u32) -> Option<&'static OAuthError> {
         ERRORS.iter().find(|e| e.code == code)
     }
-}
-
-/// The OAuth token endpoint ([`token::USER_ACCESS_TOKEN_PATH`]): the error codes a
-/// refresh (`grant_type=refresh_token`) acts on. They are on the page "刷新
-/// user_access_token", not on the generic page, so they are not in the catalog.
-pub mod oauth {
-    use crate::Action;
-
-    /// The refresh token is not one the platform issued (or not a v2 one).
-    pub const REFRESH_TOKEN_INVALID: u32 = 20026;
-    /// The refresh token has expired: the user must authorise again.
-    pub const REFRESH_TOKEN_EXPIRED: u32 = 20037;
-    /// An unexpected server error (HTTP 500): retry.
-    pub const SERVER_ERROR: u32 = 20050;
-    /// The refresh token has been revoked: the user must authorise again.
-    pub const REFRESH_TOKEN_REVOKED: u32 = 20064;
-    /// The server is temporarily unavailable (HTTP 503): retry.
-    pub const TEMPORARILY_UNAVAILABLE: u32 = 20072;
-    /// The refresh token was already used (they are single-use): authorise again.
-    pub const REFRESH_TOKEN_USED: u32 = 20073;
 
     /// What to do when a refresh fails with `code`, as the refresh page advises: the
     /// refresh token is invalid, expired, revoked or used (20026, 20037, 20064, 20073):
-    /// the user must sign in again ([`Action::Reauthorize`]); a server error or
-    /// unavailability (20050, 20072): send the refresh again ([`Action::Retry`]). `None`
-    /// for every other code (a wrong client secret, a disabled app, ...: a fault of the
-    /// request or the app, not of the user's grant).
+    /// the user must sign in again ([`Action::Reauthorize`](crate::Action::Reauthorize));
+    /// a server error or unavailability (20050, 20072): send the refresh again
+    /// ([`Action::Retry`](crate::Action::Retry)). `None` for every other code (a wrong
+    /// client secret, a disabled app, ...: a fault of the request or the app, not of the
+    /// user's grant). These codes are not on the generic page, so not in the catalog.
     ///
     /// ```
     /// use lark_errors::Action;
@@ -329,13 +310,13 @@ pub mod oauth {
     /// assert_eq!(oauth::refresh_action(oauth::TEMPORARILY_UNAVAILABLE), Some(Action::Retry));
     /// assert_eq!(oauth::refresh_action(20002), None);
     /// ```
-    pub const fn refresh_action(code: u32) -> Option<Action> {
+    pub const fn refresh_action(code: u32) -> Option<crate::Action> {
         match code {
             REFRESH_TOKEN_INVALID
             | REFRESH_TOKEN_EXPIRED
             | REFRESH_TOKEN_REVOKED
-            | REFRESH_TOKEN_USED => Some(Action::Reauthorize),
-            SERVER_ERROR | TEMPORARILY_UNAVAILABLE => Some(Action::Retry),
+            | REFRESH_TOKEN_USED => Some(crate::Action::Reauthorize),
+            SERVER_ERROR | TEMPORARILY_UNAVAILABLE => Some(crate::Action::Retry),
             _ => None,
         }
     }
