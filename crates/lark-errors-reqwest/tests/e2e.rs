@@ -6,10 +6,16 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use lark_errors::platform::{code, oauth};
 use lark_errors::retry::RetryPolicy;
 use lark_errors::{Action, Category};
-use lark_errors_mock::{Config, FaultRule, MockServer, RateLimitConfig, TENANT_TOKEN_PATH};
-use lark_errors_reqwest::{AppTokenSource, Idempotent, LarkMiddleware, ResponseExt, TokenSource};
+use lark_errors_mock::{
+    Config, FaultRule, MockServer, RateLimitConfig, TENANT_TOKEN_PATH, UserConfig,
+};
+use lark_errors_reqwest::{
+    AppTokenSource, Idempotent, LarkMiddleware, ResponseExt, StoreError, TokenError, TokenSource,
+    UserTokenSource, UserTokens,
+};
 use reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
 
 /// Short delays so the suite stays fast; rate-limit waits come from the mock's headers.
@@ -323,4 +329,72 @@ async fn success_passes_through_intact() {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["data"]["method"], "PUT");
     assert_eq!(body["data"]["app_id"], "cli_mock");
+}
+
+/// Refresh tokens a store was given, in order.
+type Saved = Arc<Mutex<Vec<String>>>;
+
+/// A store that records the refresh tokens it is given.
+fn recording_store() -> (impl Fn(&UserTokens) -> Result<(), StoreError> + use<>, Saved) {
+    let saved: Saved = Arc::default();
+    let log = Arc::clone(&saved);
+    let store = move |tokens: &UserTokens| -> Result<(), StoreError> {
+        log.lock().unwrap().extend(tokens.refresh_token.clone());
+        Ok(())
+    };
+    (store, saved)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_callers_with_an_expired_user_token_cause_one_refresh_at_the_mock() {
+    let mut user = UserConfig::new("ur-alice");
+    user.access_ttl_secs = 1;
+    let config = Config { users: vec![user], ..Config::default() };
+    let mock = MockServer::start(config).await.unwrap();
+    let path = "/open-apis/im/v1/chats";
+
+    // A first process signs the user in: one refresh, the rotated token stored.
+    let (store, saved) = recording_store();
+    let first = UserTokenSource::new(mock.base_url(), "cli_mock", "mock_secret", "ur-alice", store);
+    let access = first.token().await.unwrap();
+    assert_eq!(mock.stats().user_token_refreshes, 1);
+    let stored = saved.lock().unwrap().last().cloned().expect("the rotated refresh token");
+
+    // Later, a process starts from the store with the access token it believes alive;
+    // the mock has expired it (1 s).
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let (store, saved) = recording_store();
+    let source =
+        UserTokenSource::new(mock.base_url(), "cli_mock", "mock_secret", stored.clone(), store)
+            .with_access_token(access.clone(), Duration::from_secs(7200));
+    let mw = LarkMiddleware::new()
+        .with_policy(policy())
+        .with_shared_token_source(Arc::new(source.clone()));
+    let client = ClientBuilder::new(reqwest::Client::new()).with(mw).build();
+    let calls: Vec<_> = (0..50)
+        .map(|_| {
+            let (client, url) = (client.clone(), mock.url(path));
+            tokio::spawn(async move { code_of(client.get(url).send().await.unwrap()).await })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap(), 0);
+    }
+    assert_eq!(mock.stats().user_token_refreshes, 2, "exactly one refresh for 50 callers");
+    assert_eq!(source.refreshes(), 1);
+    let expired = mock.stats().responses_with(i64::from(code::USER_ACCESS_TOKEN_EXPIRED));
+    assert!((1..=50).contains(&expired), "{expired}");
+    let rotated = saved.lock().unwrap().clone();
+    assert_eq!(rotated.len(), 1, "the store saw the rotated refresh token: {rotated:?}");
+    assert_ne!(rotated[0], stored);
+
+    // The spent refresh token is single-use: the mock refuses it with 20073.
+    let (store, _) = recording_store();
+    let reuse = UserTokenSource::new(mock.base_url(), "cli_mock", "mock_secret", stored, store);
+    match reuse.token().await {
+        Err(TokenError::Reauthorize(Some(d))) => {
+            assert_eq!(d.code, Some(i64::from(oauth::REFRESH_TOKEN_USED)));
+        }
+        other => panic!("{other:?}"),
+    }
 }
