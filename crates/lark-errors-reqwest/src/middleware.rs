@@ -5,6 +5,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::{Extensions, HeaderValue, Method, header};
 use lark_errors::diagnose::{Diagnosis, diagnose};
+use lark_errors::platform::token as wire;
 use lark_errors::retry::{Attempt, Jitter, RetryDecision, RetryPolicy, SplitMix64};
 use reqwest::{Request, Response};
 use reqwest_middleware::{Error, Middleware, Next, Result};
@@ -257,8 +258,8 @@ impl LarkMiddleware {
             Some((_, value)) => value.clone(),
             None => {
                 drop(cached);
-                let mut value =
-                    HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+                let mut value = HeaderValue::from_str(&format!("{} {token}", wire::BEARER))
+                    .map_err(|_| {
                         Error::middleware(TokenError::Malformed(
                             "the token is not a valid header value".into(),
                         ))

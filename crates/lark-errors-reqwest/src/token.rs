@@ -17,8 +17,8 @@ use crate::body::{self, Prefix, Stop};
 
 /// Where the middleware gets the access token it sets as `Authorization: Bearer ...`.
 ///
-/// Implement it for other kinds of token (a user access token store, a token shared
-/// between processes); [`AppTokenSource`] covers tenant and app access tokens.
+/// [`AppTokenSource`] covers tenant and app access tokens, [`crate::UserTokenSource`] a
+/// user's; implement it for others (a token shared between processes, say).
 #[async_trait::async_trait]
 pub trait TokenSource: Send + Sync + 'static {
     /// A token believed valid: the cached one, or a freshly fetched one.

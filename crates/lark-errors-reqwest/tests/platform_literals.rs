@@ -54,6 +54,11 @@ fn no_platform_string_is_spelled_outside_the_library() {
         token::ACCESS_TOKEN,
         token::EXPIRES_IN,
         token::REFRESH_TOKEN_EXPIRES_IN,
+        token::TOKEN_TYPE,
+        token::BEARER,
+        token::SCOPE,
+        token::ERROR,
+        token::ERROR_DESCRIPTION,
     ];
     for (file, code) in sources() {
         let lower = code.to_ascii_lowercase();
