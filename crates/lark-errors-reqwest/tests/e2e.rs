@@ -13,7 +13,7 @@ use lark_errors_mock::{
     Config, FaultRule, MockServer, RateLimitConfig, TENANT_TOKEN_PATH, UserConfig,
 };
 use lark_errors_reqwest::{
-    AppTokenSource, Idempotent, LarkMiddleware, ResponseExt, StoreError, TokenError, TokenSource,
+    AppTokenSource, LarkMiddleware, ResponseExt, StoreError, TokenError, TokenSource,
     UserTokenSource, UserTokens,
 };
 use reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
@@ -168,95 +168,6 @@ async fn missing_scope_is_returned_untouched_after_one_request() {
     assert_eq!(body["error"]["log_id"], header_log_id.as_str());
     assert_eq!(body["error"]["permission_violations"].as_array().unwrap().len(), 2);
     assert_eq!(mock.stats().requests_to(path), 1);
-}
-
-/// Retry events captured from `tracing`: (code, delay in ms) per event.
-#[derive(Clone, Default)]
-struct Retries(Arc<Mutex<Vec<(String, u64)>>>);
-
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Retries {
-    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
-        #[derive(Default)]
-        struct Fields {
-            code: String,
-            delay_ms: Option<u64>,
-            decision: bool,
-        }
-        impl tracing::field::Visit for Fields {
-            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-                match field.name() {
-                    "code" => self.code = format!("{value:?}"),
-                    "decision" => self.decision = true,
-                    _ => {}
-                }
-            }
-            fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
-                if field.name() == "delay_ms" {
-                    self.delay_ms = Some(value);
-                }
-            }
-        }
-        if event.metadata().target() != "lark_errors_reqwest" {
-            return;
-        }
-        let mut fields = Fields::default();
-        event.record(&mut fields);
-        if let (Some(delay), true) = (fields.delay_ms, fields.decision) {
-            self.0.lock().unwrap().push((fields.code, delay));
-        }
-    }
-}
-
-#[tokio::test]
-async fn internal_error_is_retried_for_get_with_growing_delays_never_for_post() {
-    use tracing_subscriber::layer::SubscriberExt;
-    let retries = Retries::default();
-    // A current-thread runtime: the events of this test are all on this thread.
-    let _guard =
-        tracing::subscriber::set_default(tracing_subscriber::registry().with(retries.clone()));
-
-    let config =
-        Config { faults: vec![FaultRule::new("/open-apis/flaky/*", 1500)], ..Config::default() };
-    let mock = MockServer::start(config).await.unwrap();
-    let mw = LarkMiddleware::new()
-        .with_policy(policy())
-        .with_jitter(|| 1.0) // full backoff: 20, 40, 80 ms
-        .with_token_source(AppTokenSource::tenant(mock.base_url(), "cli_mock", "mock_secret"));
-    let client = ClientBuilder::new(reqwest::Client::new()).with(mw).build();
-
-    let post = client.post(mock.url("/open-apis/flaky/post")).body("{}").send().await.unwrap();
-    assert_eq!(post.attempts().unwrap().sent, 1);
-    assert_eq!(post.diagnosis().unwrap().code, Some(1500));
-    assert_eq!(mock.stats().requests_to("/open-apis/flaky/post"), 1, "a POST may have done work");
-    assert!(retries.0.lock().unwrap().is_empty());
-
-    let get = client.get(mock.url("/open-apis/flaky/get")).send().await.unwrap();
-    assert_eq!(get.attempts().unwrap().sent, 4, "up to the attempt limit");
-    assert_eq!(get.attempts().unwrap().waited, Duration::from_millis(20 + 40 + 80));
-    assert_eq!(code_of(get).await, 1500, "the last failure is handed back");
-    let log: Vec<_> =
-        mock.requests().into_iter().filter(|r| r.path == "/open-apis/flaky/get").collect();
-    assert_eq!(log.len(), 4);
-    let expected = [20, 40, 80];
-    for (pair, ms) in log.windows(2).zip(expected) {
-        assert!(pair[1].at - pair[0].at >= Duration::from_millis(ms));
-    }
-    let events = retries.0.lock().unwrap().clone();
-    assert_eq!(
-        events,
-        expected.iter().map(|&ms| ("1500".to_owned(), ms)).collect::<Vec<_>>(),
-        "one tracing event per retry, with code and delay"
-    );
-
-    // The caller may say a POST is idempotent.
-    let post = client
-        .post(mock.url("/open-apis/flaky/idempotent"))
-        .with_extension(Idempotent(true))
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(post.attempts().unwrap().sent, 4);
 }
 
 #[tokio::test]
