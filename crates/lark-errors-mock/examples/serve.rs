@@ -1,15 +1,16 @@
-//! Runs the mock server from the command line, as `larkerr mock` will:
+//! Runs the mock server from the command line, as `larkerr mock` does:
 //!
 //! ```text
-//! cargo run -p lark-errors-mock --example serve -- [--port N] [--host ADDR] [--config FILE]
+//! cargo run -p lark-errors-mock --example serve -- [--port N] [--host ADDR] [--config FILE] [--quiet]
 //! ```
 //!
-//! Prints the address it listens on, then logs each request and the code it answered
-//! (set `RUST_LOG=warn` to silence that). Stops on Ctrl-C.
+//! Prints the address it listens on, then logs each request and the code it answered to
+//! stderr (never blocking the server: lines are dropped and counted when stderr is not
+//! read; `--quiet` turns the log off). Stops on Ctrl-C.
 
 use std::net::{IpAddr, SocketAddr};
 
-use lark_errors_mock::{Config, MockServer};
+use lark_errors_mock::{Config, MockServer, RequestLog};
 
 #[tokio::main]
 async fn main() {
@@ -21,6 +22,7 @@ async fn main() {
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let (mut port, mut host, mut config) = (0u16, IpAddr::from([127, 0, 0, 1]), Config::default());
+    let mut quiet = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
@@ -28,17 +30,16 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             "--port" => port = value()?.parse()?,
             "--host" => host = value()?.parse()?,
             "--config" => config = Config::from_file(value()?)?,
-            // `cargo bench` and test harness flags, if any, are not ours.
+            "--quiet" => quiet = true,
             other => return Err(format!("unknown argument {other}").into()),
         }
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
-    let server = MockServer::bind(config, SocketAddr::new(host, port)).await?;
+    let addr = SocketAddr::new(host, port);
+    let server = if quiet {
+        MockServer::bind(config, addr).await?
+    } else {
+        MockServer::bind_logged(config, addr, RequestLog::stderr(false)).await?
+    };
     println!("mock Feishu Open API listening on {}", server.base_url());
     tokio::select! {
         result = server.wait() => result?,

@@ -22,6 +22,20 @@
 //! requests = 50                  # requests per window, per app and path
 //! window_secs = 1
 //!
+//! [[users]]                      # users who authorised an app (OAuth refresh)
+//! app_id = "cli_mock"            # the app they authorised (default: cli_mock)
+//! refresh_token = "ur-alice"     # the refresh token the client starts with
+//! # scope = "offline_access"     # the `scope` answered
+//! # access_ttl_secs = 7200       # life of each user_access_token (then 99991677)
+//! # refresh_ttl_secs = 604800    # life of each refresh token (then 20037)
+//! # revoked = true               # the starting refresh token was revoked: 20064
+//! # expired = true               # the starting refresh token has expired: 20037
+//!
+//! [server]
+//! # header_read_timeout_secs = 10  # a client must send its headers within this
+//! # max_body_bytes = 2097152       # larger bodies get 90227 (TooLargeRequest)
+//! # max_paths = 1000               # distinct paths counted one by one in the stats
+//!
 //! [[faults]]                     # the first rule that fires answers the request
 //! method = "POST"                # optional: any method when absent
 //! path = "/open-apis/im/v1/*"    # `*` matches any run of characters, `/` included
@@ -33,7 +47,16 @@
 //! # nth = 3                      # fire on the 3rd matching request only
 //! # probability = 0.25           # fire with this probability (seeded generator)
 //! # times = 2                    # fire at most this many times
+//! # limit = 50                   # 99991400 only: x-ogw-ratelimit-limit (default:
+//! #                              # rate_limit.requests, else 50)
+//! # reset_secs = 1               # 99991400 only: x-ogw-ratelimit-reset (default 1)
 //! ```
+//!
+//! Durations (`ttl_secs`, `expire_secs`, `window_secs`, the users' lifetimes, the header
+//! timeout) are at most [`MAX_SECS`] (ten years), so time arithmetic cannot overflow; a
+//! fault `status` must be a final response that may carry a body (200-599 except 204,
+//! 205 and 304), since the error is in the body. A configuration file is at most
+//! [`MAX_CONFIG_BYTES`].
 //!
 //! ```
 //! let config = lark_errors_mock::Config::from_toml_str(r#"
@@ -49,7 +72,9 @@
 //! assert_eq!(config.faults[0].code, 99991672);
 //! ```
 
+use std::collections::HashSet;
 use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -68,7 +93,17 @@ pub struct Config {
     pub rate_limit: Option<RateLimitConfig>,
     /// Fault rules, in order: the first that fires answers the request.
     pub faults: Vec<FaultRule>,
+    /// Users whose refresh tokens the OAuth token endpoint accepts.
+    pub users: Vec<UserConfig>,
+    /// Limits of the HTTP server itself.
+    pub server: ServerConfig,
 }
+
+/// The longest duration a configuration may give, in seconds: ten years.
+pub const MAX_SECS: u64 = 10 * 365 * 86_400;
+
+/// The largest configuration file [`Config::from_file`] reads: 1 MiB.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 impl Default for Config {
     fn default() -> Config {
@@ -78,7 +113,83 @@ impl Default for Config {
             tokens: TokenConfig::default(),
             rate_limit: None,
             faults: Vec::new(),
+            users: Vec::new(),
+            server: ServerConfig::default(),
         }
+    }
+}
+
+/// A user who authorised an app: the OAuth token endpoint
+/// (`POST /open-apis/authen/v2/oauth/token`, `grant_type=refresh_token`) exchanges their
+/// refresh token for a user_access_token (`u-...`) and a new refresh token (`ur-...`).
+///
+/// Refresh tokens are single-use: the one exchanged is spent (20073 when sent again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct UserConfig {
+    /// The app the user authorised (one of `apps`).
+    pub app_id: String,
+    /// The refresh token the client starts with.
+    pub refresh_token: String,
+    /// The `scope` answered with each token.
+    pub scope: String,
+    /// Seconds each user_access_token is accepted (then 99991677).
+    pub access_ttl_secs: u64,
+    /// Seconds each refresh token can be exchanged (then 20037).
+    pub refresh_ttl_secs: u64,
+    /// The starting refresh token was revoked (20064).
+    pub revoked: bool,
+    /// The starting refresh token has expired (20037).
+    pub expired: bool,
+}
+
+impl Default for UserConfig {
+    /// A user of `cli_mock` with refresh token `ur-mock`, tokens of 7200 s and 7 days.
+    fn default() -> UserConfig {
+        UserConfig {
+            app_id: AppConfig::default().app_id,
+            refresh_token: "ur-mock".to_owned(),
+            scope: "offline_access".to_owned(),
+            access_ttl_secs: 7200,
+            refresh_ttl_secs: 7 * 86_400,
+            revoked: false,
+            expired: false,
+        }
+    }
+}
+
+impl UserConfig {
+    /// A user of the default app starting with `refresh_token`.
+    ///
+    /// ```
+    /// let user = lark_errors_mock::UserConfig::new("ur-alice");
+    /// assert_eq!(user.app_id, "cli_mock");
+    /// ```
+    pub fn new(refresh_token: impl Into<String>) -> UserConfig {
+        UserConfig { refresh_token: refresh_token.into(), ..UserConfig::default() }
+    }
+}
+
+/// Limits of the HTTP server: slow clients, large bodies, many paths.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ServerConfig {
+    /// Seconds a client has to send a request's headers; then the connection is closed.
+    pub header_read_timeout_secs: u64,
+    /// The largest request body read; a larger one is answered with 90227
+    /// (TooLargeRequest), HTTP 413, in the platform's JSON shape.
+    pub max_body_bytes: u64,
+    /// How many distinct paths the stats count one by one; requests to further paths
+    /// are counted together (`other_paths`, with `paths_capped: true`).
+    pub max_paths: usize,
+}
+
+impl Default for ServerConfig {
+    /// 10 s for headers, 2 MiB bodies, 1000 paths.
+    fn default() -> ServerConfig {
+        ServerConfig { header_read_timeout_secs: 10, max_body_bytes: 2 << 20, max_paths: 1000 }
     }
 }
 
@@ -178,6 +289,13 @@ pub struct FaultRule {
     /// Fire at most this many times.
     #[serde(default)]
     pub times: Option<u64>,
+    /// For 99991400: the `x-ogw-ratelimit-limit` sent (default: `rate_limit.requests`,
+    /// else 50).
+    #[serde(default)]
+    pub limit: Option<u64>,
+    /// For 99991400: the `x-ogw-ratelimit-reset` sent, in seconds (default 1).
+    #[serde(default)]
+    pub reset_secs: Option<u64>,
 }
 
 fn any_path() -> String {
@@ -203,6 +321,8 @@ impl FaultRule {
             nth: None,
             probability: None,
             times: None,
+            limit: None,
+            reset_secs: None,
         }
     }
 
@@ -294,6 +414,11 @@ pub enum ConfigError {
     },
     /// The configuration parsed but says something impossible.
     Invalid(String),
+    /// The file is larger than [`MAX_CONFIG_BYTES`].
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -306,6 +431,12 @@ impl fmt::Display for ConfigError {
                 write!(f, "invalid {format} mock configuration: {}", message.trim_end())
             }
             ConfigError::Invalid(why) => write!(f, "invalid mock configuration: {why}"),
+            ConfigError::TooLarge { path } => write!(
+                f,
+                "{} is larger than {} KiB: not a mock configuration",
+                path.display(),
+                MAX_CONFIG_BYTES / 1024
+            ),
         }
     }
 }
@@ -320,11 +451,21 @@ impl std::error::Error for ConfigError {
 }
 
 impl Config {
-    /// Reads a configuration file: JSON when the name ends in `.json`, else TOML.
+    /// Reads a configuration file: JSON when the name ends in `.json`, else TOML. At most
+    /// [`MAX_CONFIG_BYTES`] are read (`/dev/zero` is an error, not a hang).
     pub fn from_file(path: impl AsRef<Path>) -> Result<Config, ConfigError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Io { path: path.to_owned(), source })?;
+        let io = |source| ConfigError::Io { path: path.to_owned(), source };
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(io)?;
+        if bytes.len() as u64 > MAX_CONFIG_BYTES {
+            return Err(ConfigError::TooLarge { path: path.to_owned() });
+        }
+        let text = String::from_utf8(bytes).map_err(|_| {
+            io(std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
+        })?;
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
             Config::from_json_str(&text)
         } else {
@@ -364,18 +505,46 @@ impl Config {
     /// ```
     pub fn validate(&self) -> Result<(), ConfigError> {
         let invalid = |why: String| Err(ConfigError::Invalid(why));
-        if self.tokens.ttl_secs == 0 {
-            return invalid("tokens.ttl_secs must be at least 1".into());
+        let duration = |name: &str, secs: u64| -> Result<(), ConfigError> {
+            if secs == 0 || secs > MAX_SECS {
+                return Err(ConfigError::Invalid(format!(
+                    "{name} = {secs} is not between 1 and {MAX_SECS} seconds (ten years)"
+                )));
+            }
+            Ok(())
+        };
+        duration("tokens.ttl_secs", self.tokens.ttl_secs)?;
+        if let Some(expire) = self.tokens.expire_secs {
+            duration("tokens.expire_secs", expire)?;
         }
         if let Some(rl) = &self.rate_limit {
-            if rl.requests == 0 || rl.window_secs == 0 {
-                return invalid("rate_limit.requests and window_secs must be at least 1".into());
+            if rl.requests == 0 {
+                return invalid("rate_limit.requests must be at least 1".into());
             }
+            duration("rate_limit.window_secs", rl.window_secs)?;
+        }
+        duration("server.header_read_timeout_secs", self.server.header_read_timeout_secs)?;
+        if self.server.max_body_bytes == 0 {
+            return invalid("server.max_body_bytes must be at least 1".into());
         }
         for (i, app) in self.apps.iter().enumerate() {
             if app.app_id.is_empty() {
                 return invalid(format!("apps[{i}].app_id is empty"));
             }
+        }
+        let mut refresh_tokens = HashSet::new();
+        for (i, user) in self.users.iter().enumerate() {
+            if user.refresh_token.is_empty() {
+                return invalid(format!("users[{i}].refresh_token is empty"));
+            }
+            if !refresh_tokens.insert(user.refresh_token.as_str()) {
+                return invalid(format!("users[{i}].refresh_token is another user's too"));
+            }
+            if !self.apps.iter().any(|a| a.app_id == user.app_id) {
+                return invalid(format!("users[{i}].app_id {:?} is not one of apps", user.app_id));
+            }
+            duration(&format!("users[{i}].access_ttl_secs"), user.access_ttl_secs)?;
+            duration(&format!("users[{i}].refresh_ttl_secs"), user.refresh_ttl_secs)?;
         }
         for (i, rule) in self.faults.iter().enumerate() {
             if lark_errors::lookup(rule.code).is_empty() {
@@ -393,9 +562,15 @@ impl Config {
                 return invalid(format!("faults[{i}]: nth counts from 1"));
             }
             if let Some(status) = rule.status {
-                if !(100..=999).contains(&status) {
-                    return invalid(format!("faults[{i}]: status {status} is not an HTTP status"));
+                if !(200..=599).contains(&status) || matches!(status, 204 | 205 | 304) {
+                    return invalid(format!(
+                        "faults[{i}]: status {status} cannot carry the error body \
+                         (use 200-599 except 204, 205 and 304)"
+                    ));
                 }
+            }
+            if let Some(reset) = rule.reset_secs {
+                duration(&format!("faults[{i}].reset_secs"), reset)?;
             }
         }
         Ok(())

@@ -3,22 +3,34 @@
 //!
 //! - `POST /open-apis/auth/v3/tenant_access_token/internal` and
 //!   `.../app_access_token/internal` issue `t-...` / `a-...` tokens to the configured
-//!   apps, with `expire` in seconds; bad credentials get the platform's answer, HTTP 200
-//!   with a nonzero code (10003 invalid parameter for a missing or unknown app id, 10014
-//!   app unauthorized for a disabled app, 10015 wrong app secret).
+//!   apps, with `expire` the seconds left: the same token again until less than 30
+//!   minutes of its life remain, as the platform does. Bad credentials get the
+//!   platform's answer, HTTP 200 with a nonzero code (10003 invalid parameter for a
+//!   missing or unknown app id, 10014 app unauthorized for a disabled app, 10015 wrong
+//!   app secret).
+//! - `POST /open-apis/authen/v2/oauth/token` (`grant_type=refresh_token`) exchanges a
+//!   configured user's refresh token for a user_access_token (`u-...`) and a new,
+//!   single-use refresh token, with the OAuth errors of its page (20073 reused, 20064
+//!   revoked, 20037 expired, 20026 invalid, ...); an expired user token gets 99991677.
 //! - Every other `/open-apis/...` path is a business endpoint: no `Authorization` header
 //!   gives 99991661, a token never issued or past its TTL gives 99991663 (HTTP 400);
 //!   otherwise `{"code":0,"msg":"success","data":{...}}`.
 //! - A rate limit per app and path answers HTTP 429, 99991400, with
-//!   `x-ogw-ratelimit-limit` and `x-ogw-ratelimit-reset` (the seconds truly left in the
-//!   window, rounded up).
+//!   `X-Ogw-Ratelimit-Limit` and `X-Ogw-Ratelimit-Reset` (the seconds truly left in the
+//!   window, rounded up). Header names go out in the canonical case the platform's
+//!   gateway uses (`X-Tt-Logid`, `Content-Type`): some SDKs look them up
+//!   case-sensitively.
 //! - Fault rules answer chosen requests with any documented code: on the nth request,
 //!   every request, or with a seeded probability. Bodies are rendered from the catalog
 //!   (placeholders filled) with `error.log_id`, `error.troubleshooter` and, for scope
-//!   errors, `error.permission_violations`. Every response carries `x-tt-logid`.
+//!   errors, `error.permission_violations`; a 99991400 rule also sends the rate-limit
+//!   headers. Every response carries `X-Tt-Logid`.
 //! - Requests per path, token fetches and codes answered are counted ([`Stats`], also at
-//!   `GET /_mock/stats`), and each request is logged with `tracing` and kept in a
-//!   bounded log ([`MockServer::requests`]).
+//!   `GET /_mock/stats`) and kept in a bounded log ([`MockServer::requests`]); with a
+//!   [`RequestLog`] each request is also written as a line, by a thread of its own.
+//! - Memory is bounded (paths counted, tokens, windows), slow clients are cut off after
+//!   `server.header_read_timeout_secs`, and a body over `server.max_body_bytes` gets
+//!   90227 in the platform's JSON shape.
 //!
 //! The configuration format is documented in [`config`].
 //!
@@ -54,19 +66,28 @@
 #![warn(missing_docs)]
 
 pub mod config;
+mod log;
+mod rng;
 mod server;
 mod stats;
 
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::serve::ListenerExt;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use config::{AppConfig, Config, ConfigError, FaultRule, RateLimitConfig, TokenConfig};
-pub use server::{APP_TOKEN_PATH, STATS_PATH, TENANT_TOKEN_PATH};
+pub use config::{
+    AppConfig, Config, ConfigError, FaultRule, RateLimitConfig, ServerConfig, TokenConfig,
+    UserConfig,
+};
+pub use log::RequestLog;
+pub use server::{APP_TOKEN_PATH, STATS_PATH, TENANT_TOKEN_PATH, USER_TOKEN_PATH};
 pub use stats::{RequestRecord, Stats};
 
 use server::Shared;
@@ -99,22 +120,64 @@ impl MockServer {
     /// The configuration is validated first; an invalid one is an
     /// [`io::ErrorKind::InvalidInput`] error.
     pub async fn bind(config: Config, addr: SocketAddr) -> io::Result<MockServer> {
+        MockServer::bind_inner(config, addr, None).await
+    }
+
+    /// [`MockServer::bind`], writing a line per request to `log` (which never makes the
+    /// server wait: see [`RequestLog`]).
+    pub async fn bind_logged(
+        config: Config,
+        addr: SocketAddr,
+        log: RequestLog,
+    ) -> io::Result<MockServer> {
+        MockServer::bind_inner(config, addr, Some(log)).await
+    }
+
+    async fn bind_inner(
+        config: Config,
+        addr: SocketAddr,
+        log: Option<RequestLog>,
+    ) -> io::Result<MockServer> {
         config.validate().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(config));
+        let header_timeout = Duration::from_secs(config.server.header_read_timeout_secs);
+        let shared = Arc::new(Shared::new(config, log));
         let app = axum::Router::new().fallback(server::handle).with_state(Arc::clone(&shared));
-        let (tx, rx) = oneshot::channel::<()>();
-        let listener = listener.tap_io(|tcp| {
-            // Small JSON replies: do not let Nagle's algorithm hold them back.
-            let _ = tcp.set_nodelay(true);
-        });
+        let (tx, mut rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await
+            let graceful = GracefulShutdown::new();
+            loop {
+                tokio::select! {
+                    accepted = listener.accept() => {
+                        let Ok((tcp, _)) = accepted else {
+                            // Out of file descriptors, or a connection reset before it
+                            // was accepted: let the moment pass, keep serving.
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            continue;
+                        };
+                        // Small JSON replies: do not let Nagle's algorithm hold them back.
+                        let _ = tcp.set_nodelay(true);
+                        // hyper directly, not `axum::serve`: that is where the wire case
+                        // of header names and the header read timeout are chosen.
+                        let mut http = hyper::server::conn::http1::Builder::new();
+                        http.timer(TokioTimer::new())
+                            .header_read_timeout(header_timeout)
+                            .title_case_headers(true);
+                        let conn = http.serve_connection(
+                            TokioIo::new(tcp),
+                            TowerToHyperService::new(app.clone()),
+                        );
+                        let conn = graceful.watch(conn);
+                        tokio::spawn(async move {
+                            let _ = conn.await;
+                        });
+                    }
+                    _ = &mut rx => break,
+                }
+            }
+            graceful.shutdown().await;
+            Ok(())
         });
         Ok(MockServer { addr, shared, shutdown: Some(tx), task: Some(task) })
     }
@@ -166,7 +229,7 @@ impl MockServer {
         }
     }
 
-    /// Runs until the server stops (it stops only on an I/O error of the listener).
+    /// Runs until the server is stopped (it keeps serving through accept errors).
     pub async fn wait(mut self) -> io::Result<()> {
         match self.task.take() {
             Some(task) => task.await.map_err(io::Error::other)?,
@@ -183,10 +246,10 @@ impl Drop for MockServer {
     }
 }
 
-/// Runs a mock server on `addr` until the listener fails; logs the address it listens on
-/// and each request with `tracing` (target `lark_errors_mock`).
+/// Runs a mock server on `addr`, logging the address and each request to standard error
+/// (uncoloured, never blocking: see [`RequestLog`]).
 ///
-/// The `larkerr mock` command is this, with a subscriber and Ctrl-C handling:
+/// The `larkerr mock` command is this, with a banner, colour choice and Ctrl-C handling:
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -199,7 +262,8 @@ impl Drop for MockServer {
 /// # Ok(()) }
 /// ```
 pub async fn serve(config: Config, addr: SocketAddr) -> io::Result<()> {
-    let server = MockServer::bind(config, addr).await?;
-    tracing::info!(target: "lark_errors_mock", "mock Feishu Open API listening on {}", server.base_url());
+    let log = RequestLog::stderr(false);
+    let server = MockServer::bind_logged(config, addr, log.clone()).await?;
+    log.line(format!("mock Feishu Open API listening on {}", server.base_url()));
     server.wait().await
 }

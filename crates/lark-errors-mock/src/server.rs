@@ -4,60 +4,107 @@
 //! gateway applies it: authentication, then the rate limit, then fault rules (the
 //! backend's errors), then success. Token endpoints check fault rules first, so a rule
 //! can make token fetching fail too.
+//!
+//! Every platform fact (paths, header names, JSON fields, codes) comes from
+//! [`lark_errors::platform`]; this file spells none of them.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
-use axum::extract::State as AxumState;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::extract::{Request, State as AxumState};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
-use lark_errors::retry::SplitMix64;
+use http_body_util::BodyExt;
+use lark_errors::platform::{code, header as lark_header, host, oauth, token};
 use lark_errors::{Action, Entry};
 use serde_json::{Value, json};
 
-use crate::config::{Config, FaultRule};
+use crate::config::{Config, FaultRule, UserConfig};
+use crate::log::RequestLog;
+use crate::rng::SplitMix64;
 use crate::stats::{RequestRecord, Stats};
 
 /// Path of the tenant token endpoint.
-pub const TENANT_TOKEN_PATH: &str = "/open-apis/auth/v3/tenant_access_token/internal";
+pub const TENANT_TOKEN_PATH: &str = token::TENANT_ACCESS_TOKEN_PATH;
 /// Path of the app token endpoint.
-pub const APP_TOKEN_PATH: &str = "/open-apis/auth/v3/app_access_token/internal";
+pub const APP_TOKEN_PATH: &str = token::APP_ACCESS_TOKEN_PATH;
+/// Path of the OAuth token endpoint (user_access_token refresh).
+pub const USER_TOKEN_PATH: &str = token::USER_ACCESS_TOKEN_PATH;
 /// Path of the statistics endpoint.
 pub const STATS_PATH: &str = "/_mock/stats";
 
 /// How many request records are kept (the oldest are dropped first).
 const LOG_CAPACITY: usize = 10_000;
-/// Token count above which expired tokens are pruned when a new one is issued.
+/// Token count above which expired tenant and app tokens are pruned.
 const PRUNE_ABOVE: usize = 10_000;
-
-/// Codes the mock chooses itself (documented codes; bodies come from the catalog).
-mod codes {
-    /// Missing or malformed token endpoint request.
-    pub const INVALID_PARAMETER: u32 = 10003;
-    /// A disabled app asked for a token.
-    pub const APP_UNAUTHORIZED: u32 = 10014;
-    /// Wrong app secret.
-    pub const WRONG_APP_SECRET: u32 = 10015;
-    /// Rate limited.
-    pub const FREQUENCY_LIMIT: u32 = 99991400;
-    /// No `Authorization` header.
-    pub const NEED_A_TOKEN: u32 = 99991661;
-    /// A token never issued, or expired.
-    pub const INVALID_ACCESS_TOKEN: u32 = 99991663;
-}
+/// Live rate-limit windows above which lapsed ones are pruned; beyond it, new (app,
+/// path) pairs are not limited until old windows lapse.
+const MAX_WINDOWS: usize = 10_000;
+/// Spent refresh tokens and user access tokens remembered per user (older ones are
+/// forgotten: a forgotten refresh token answers 20026, a forgotten access token
+/// 99991663).
+const PER_USER_MEMORY: usize = 64;
+/// The `x-ogw-ratelimit-limit` of a 99991400 fault when neither the rule nor the rate
+/// limit says.
+const DEFAULT_FAULT_LIMIT: u64 = 50;
+/// Bytes of an over-limit body read and discarded before answering, so that the client
+/// gets to read the answer; a longer body is cut off with the connection.
+const DRAIN_ABOVE_LIMIT: u64 = 64 << 20;
 
 /// What the server shares between requests.
 pub(crate) struct Shared {
     pub(crate) config: Config,
+    pub(crate) log: Option<RequestLog>,
     started: Instant,
     state: Mutex<MockState>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Tenant,
+    App,
+    User,
+}
+
 struct Issued {
     app_id: String,
+    kind: Kind,
     expires_at: Instant,
+}
+
+/// The token an app is handed again until less than `REISSUE_BELOW_SECS` of it remain.
+struct Current {
+    token: String,
+    expires_at: Instant,
+    /// When the `expire` told to the client runs out (`tokens.expire_secs`).
+    reported_until: Instant,
+}
+
+#[derive(Default)]
+struct AppTokens {
+    tenant: Option<Current>,
+    app: Option<Current>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refresh {
+    Live(Instant),
+    Expired,
+    Used,
+    Revoked,
+}
+
+struct RefreshEntry {
+    user: usize,
+    state: Refresh,
+}
+
+#[derive(Default)]
+struct UserTokens {
+    spent: VecDeque<String>,
+    access: VecDeque<String>,
 }
 
 struct Window {
@@ -68,6 +115,9 @@ struct Window {
 struct MockState {
     rng: SplitMix64,
     tokens: HashMap<String, Issued>,
+    current: HashMap<String, AppTokens>,
+    refresh: HashMap<String, RefreshEntry>,
+    users: Vec<UserTokens>,
     windows: HashMap<(String, String), Window>,
     /// Per fault rule: matching requests seen, and times fired.
     rule_seen: Vec<u64>,
@@ -93,16 +143,43 @@ impl Reply {
     }
 }
 
+/// The request body, or the fact that it was over the limit.
+pub(crate) enum ReadBody {
+    Read(Bytes),
+    TooLarge,
+}
+
 impl Shared {
-    pub(crate) fn new(config: Config) -> Shared {
+    pub(crate) fn new(config: Config, log: Option<RequestLog>) -> Shared {
+        let now = Instant::now();
         let rules = config.faults.len();
         let rng = SplitMix64::new(config.seed);
+        let refresh = config
+            .users
+            .iter()
+            .enumerate()
+            .map(|(user, u)| {
+                let state = if u.revoked {
+                    Refresh::Revoked
+                } else if u.expired {
+                    Refresh::Expired
+                } else {
+                    Refresh::Live(later(now, u.refresh_ttl_secs))
+                };
+                (u.refresh_token.clone(), RefreshEntry { user, state })
+            })
+            .collect();
+        let users = config.users.iter().map(|_| UserTokens::default()).collect();
         Shared {
             config,
-            started: Instant::now(),
+            log,
+            started: now,
             state: Mutex::new(MockState {
                 rng,
                 tokens: HashMap::new(),
+                current: HashMap::new(),
+                refresh,
+                users,
                 windows: HashMap::new(),
                 rule_seen: vec![0; rules],
                 rule_fired: vec![0; rules],
@@ -120,7 +197,9 @@ impl Shared {
     }
 
     pub(crate) fn stats(&self) -> Stats {
-        self.lock().stats.clone()
+        let mut stats = self.lock().stats.clone();
+        stats.log_lines_dropped = self.log.as_ref().map_or(0, RequestLog::dropped);
+        stats
     }
 
     fn new_log_id(&self) -> String {
@@ -132,25 +211,42 @@ impl Shared {
     }
 
     /// Decides the reply to one request.
-    fn answer(&self, method: &Method, path: &str, headers: &HeaderMap, body: &[u8]) -> Reply {
+    fn answer(&self, method: &Method, path: &str, headers: &HeaderMap, body: &ReadBody) -> Reply {
         let now = Instant::now();
         let mut st = self.lock();
+        let max_paths = self.config.server.max_paths;
         // No key allocation for paths already counted: this runs for every request.
-        match st.stats.requests.get_mut(path) {
+        let stats = &mut st.stats;
+        let counted = stats.requests.len();
+        match stats.requests.get_mut(path) {
             Some(n) => *n += 1,
+            None if counted < max_paths => {
+                stats.requests.insert(path.to_owned(), 1);
+            }
             None => {
-                st.stats.requests.insert(path.to_owned(), 1);
+                stats.other_paths += 1;
+                stats.paths_capped = true;
             }
         }
-        let reply =
-            if method == Method::POST && (path == TENANT_TOKEN_PATH || path == APP_TOKEN_PATH) {
+        let reply = match body {
+            ReadBody::TooLarge => catalog_reply(code::TOO_LARGE_REQUEST, 413, log_id(&mut st)),
+            ReadBody::Read(body) if method == Method::POST && path == USER_TOKEN_PATH => {
+                match self.fault(&mut st, method, path) {
+                    Some(reply) => reply,
+                    None => self.refresh_user_token(&mut st, body, now),
+                }
+            }
+            ReadBody::Read(body)
+                if method == Method::POST
+                    && (path == TENANT_TOKEN_PATH || path == APP_TOKEN_PATH) =>
+            {
                 match self.fault(&mut st, method, path) {
                     Some(reply) => reply,
                     None => self.issue_token(&mut st, path == APP_TOKEN_PATH, body, now),
                 }
-            } else {
-                self.business(&mut st, method, path, headers, now)
-            };
+            }
+            ReadBody::Read(_) => self.business(&mut st, method, path, headers, now),
+        };
         *st.stats.codes.entry(reply.code).or_default() += 1;
         if st.log.len() == LOG_CAPACITY {
             st.log.pop_front();
@@ -174,50 +270,185 @@ impl Shared {
         let creds: Option<(String, String)> =
             serde_json::from_slice::<Value>(body).ok().and_then(|v| {
                 Some((
-                    v.get("app_id")?.as_str()?.to_owned(),
-                    v.get("app_secret")?.as_str()?.to_owned(),
+                    v.get(token::APP_ID)?.as_str()?.to_owned(),
+                    v.get(token::APP_SECRET)?.as_str()?.to_owned(),
                 ))
             });
         let refuse = |st: &mut MockState, code| catalog_reply(code, 200, log_id(st));
         let Some((app_id, secret)) = creds else {
-            return refuse(st, codes::INVALID_PARAMETER);
+            return refuse(st, code::INVALID_PARAMETER);
         };
         let Some(cfg) = self.config.apps.iter().find(|a| a.app_id == app_id) else {
-            return refuse(st, codes::INVALID_PARAMETER);
+            return refuse(st, code::INVALID_PARAMETER);
         };
         if cfg.disabled {
-            return refuse(st, codes::APP_UNAUTHORIZED);
+            return refuse(st, code::APP_UNAUTHORIZED);
         }
         if cfg.app_secret != secret {
-            return refuse(st, codes::WRONG_APP_SECRET);
+            return refuse(st, code::WRONG_APP_SECRET);
         }
-        let ttl = Duration::from_secs(self.config.tokens.ttl_secs);
-        let expire = self.config.tokens.expire_secs.unwrap_or(self.config.tokens.ttl_secs);
         if st.tokens.len() > PRUNE_ABOVE {
-            st.tokens.retain(|_, t| t.expires_at > now);
+            st.tokens.retain(|_, t| t.kind == Kind::User || t.expires_at > now);
         }
-        let tenant = new_token(st, "t-");
-        st.tokens.insert(tenant.clone(), Issued { app_id: app_id.clone(), expires_at: now + ttl });
+        let (tenant, expire) = self.current_token(st, &app_id, Kind::Tenant, now);
         st.stats.token_fetches += 1;
         let body = if app {
-            let app_token = new_token(st, "a-");
-            st.tokens.insert(app_token.clone(), Issued { app_id, expires_at: now + ttl });
+            let (app_token, expire) = self.current_token(st, &app_id, Kind::App, now);
             ordered(&[
-                ("code", json!(0)),
+                ("code", json!(code::OK)),
                 ("msg", json!("ok")),
-                ("app_access_token", json!(app_token)),
-                ("tenant_access_token", json!(tenant)),
-                ("expire", json!(expire)),
+                (token::APP_ACCESS_TOKEN, json!(app_token)),
+                (token::TENANT_ACCESS_TOKEN, json!(tenant)),
+                (token::EXPIRE, json!(expire)),
             ])
         } else {
             ordered(&[
-                ("code", json!(0)),
+                ("code", json!(code::OK)),
                 ("msg", json!("ok")),
-                ("tenant_access_token", json!(tenant)),
-                ("expire", json!(expire)),
+                (token::TENANT_ACCESS_TOKEN, json!(tenant)),
+                (token::EXPIRE, json!(expire)),
             ])
         };
         Reply::success(body, log_id(st))
+    }
+
+    /// The app's current token of `kind` and the seconds its `expire` has left: the same
+    /// token while at least `REISSUE_BELOW_SECS` of its life remain, else a new one.
+    fn current_token(
+        &self,
+        st: &mut MockState,
+        app_id: &str,
+        kind: Kind,
+        now: Instant,
+    ) -> (String, u64) {
+        let reissue_below = Duration::from_secs(token::REISSUE_BELOW_SECS);
+        fn slot(tokens: &mut AppTokens, kind: Kind) -> &mut Option<Current> {
+            if kind == Kind::App { &mut tokens.app } else { &mut tokens.tenant }
+        }
+        if let Some(current) = st.current.get_mut(app_id).and_then(|t| slot(t, kind).as_ref()) {
+            if current.expires_at.saturating_duration_since(now) >= reissue_below {
+                let left = current.reported_until.saturating_duration_since(now).as_secs();
+                return (current.token.clone(), left);
+            }
+        }
+        let ttl = self.config.tokens.ttl_secs;
+        let expire = self.config.tokens.expire_secs.unwrap_or(ttl);
+        let token = new_token(st, if kind == Kind::App { "a-" } else { "t-" });
+        let expires_at = later(now, ttl);
+        st.tokens.insert(token.clone(), Issued { app_id: app_id.to_owned(), kind, expires_at });
+        let current =
+            Current { token: token.clone(), expires_at, reported_until: later(now, expire) };
+        *slot(st.current.entry(app_id.to_owned()).or_default(), kind) = Some(current);
+        (token, expire)
+    }
+
+    /// `POST /open-apis/authen/v2/oauth/token` with `grant_type=refresh_token`: the
+    /// OAuth shape (`code`, `error`, `error_description`) and statuses of its page.
+    fn refresh_user_token(&self, st: &mut MockState, body: &[u8], now: Instant) -> Reply {
+        let refuse = |st: &mut MockState, code| oauth_reply(code, log_id(st));
+        let Ok(Value::Object(request)) = serde_json::from_slice::<Value>(body) else {
+            return refuse(st, oauth::MALFORMED_REQUEST);
+        };
+        let field = |name| request.get(name).and_then(Value::as_str).filter(|s| !s.is_empty());
+        let (Some(grant), Some(client_id), Some(secret), Some(refresh_token)) = (
+            field(token::GRANT_TYPE),
+            field(token::CLIENT_ID),
+            field(token::CLIENT_SECRET),
+            field(token::REFRESH_TOKEN),
+        ) else {
+            return refuse(st, oauth::MISSING_PARAMETER);
+        };
+        if grant != token::GRANT_REFRESH_TOKEN {
+            return refuse(st, oauth::UNSUPPORTED_GRANT_TYPE);
+        }
+        let Some(app) = self.config.apps.iter().find(|a| a.app_id == client_id) else {
+            return refuse(st, oauth::APP_NOT_FOUND);
+        };
+        if app.app_secret != secret {
+            return refuse(st, oauth::INVALID_CLIENT_SECRET);
+        }
+        if app.disabled {
+            return refuse(st, oauth::APP_NOT_ENABLED);
+        }
+        let Some(entry) = st.refresh.get(refresh_token) else {
+            return refuse(st, oauth::REFRESH_TOKEN_INVALID);
+        };
+        let (index, state) = (entry.user, entry.state);
+        let Some(user) = self.config.users.get(index) else {
+            return refuse(st, oauth::REFRESH_TOKEN_INVALID);
+        };
+        if user.app_id != client_id {
+            return refuse(st, oauth::CLIENT_MISMATCH);
+        }
+        match state {
+            Refresh::Used => return refuse(st, oauth::REFRESH_TOKEN_USED),
+            Refresh::Revoked => return refuse(st, oauth::REFRESH_TOKEN_REVOKED),
+            Refresh::Expired => return refuse(st, oauth::REFRESH_TOKEN_EXPIRED),
+            Refresh::Live(until) if until <= now => {
+                return refuse(st, oauth::REFRESH_TOKEN_EXPIRED);
+            }
+            Refresh::Live(_) => {}
+        }
+        let (access, rotated) = self.rotate(st, index, user, refresh_token, now);
+        st.stats.user_token_refreshes += 1;
+        let body = ordered(&[
+            ("code", json!(code::OK)),
+            (token::ACCESS_TOKEN, json!(access)),
+            (token::EXPIRES_IN, json!(user.access_ttl_secs)),
+            (token::REFRESH_TOKEN, json!(rotated)),
+            (token::REFRESH_TOKEN_EXPIRES_IN, json!(user.refresh_ttl_secs)),
+            (token::TOKEN_TYPE, json!(token::BEARER)),
+            (token::SCOPE, json!(user.scope)),
+        ]);
+        Reply::success(body, log_id(st))
+    }
+
+    /// Spends `spent`, issues a user access token and the next refresh token; remembers
+    /// at most `PER_USER_MEMORY` of each per user.
+    fn rotate(
+        &self,
+        st: &mut MockState,
+        index: usize,
+        user: &UserConfig,
+        spent: &str,
+        now: Instant,
+    ) -> (String, String) {
+        if let Some(entry) = st.refresh.get_mut(spent) {
+            entry.state = Refresh::Used;
+        }
+        let access = new_token(st, "u-");
+        let rotated = new_token(st, "ur-");
+        st.tokens.insert(
+            access.clone(),
+            Issued {
+                app_id: user.app_id.clone(),
+                kind: Kind::User,
+                expires_at: later(now, user.access_ttl_secs),
+            },
+        );
+        st.refresh.insert(
+            rotated.clone(),
+            RefreshEntry { user: index, state: Refresh::Live(later(now, user.refresh_ttl_secs)) },
+        );
+        let mut forget_refresh = None;
+        let mut forget_access = None;
+        if let Some(memory) = st.users.get_mut(index) {
+            memory.spent.push_back(spent.to_owned());
+            memory.access.push_back(access.clone());
+            if memory.spent.len() > PER_USER_MEMORY {
+                forget_refresh = memory.spent.pop_front();
+            }
+            if memory.access.len() > PER_USER_MEMORY {
+                forget_access = memory.access.pop_front();
+            }
+        }
+        if let Some(old) = forget_refresh {
+            st.refresh.remove(&old);
+        }
+        if let Some(old) = forget_access {
+            st.tokens.remove(&old);
+        }
+        (access, rotated)
     }
 
     fn business(
@@ -233,39 +464,41 @@ impl Shared {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split_once(' '))
             .filter(|(scheme, token)| {
-                scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()
+                scheme.eq_ignore_ascii_case(token::BEARER) && !token.trim().is_empty()
             })
             .map(|(_, token)| token.trim());
-        let app_id = match (bearer, self.config.tokens.require) {
-            (None, true) => return auth_reply(codes::NEED_A_TOKEN, log_id(st)),
-            (None, false) => "-".to_owned(),
-            (Some(token), require) => match st.tokens.get(token) {
+        let require = self.config.tokens.require;
+        let app_id = match bearer {
+            None if require => return auth_reply(code::NEED_A_TOKEN, log_id(st)),
+            None => "-".to_owned(),
+            Some(token) => match st.tokens.get(token) {
                 Some(t) if t.expires_at > now => t.app_id.clone(),
-                _ if require => {
-                    return auth_reply(codes::INVALID_ACCESS_TOKEN, log_id(st));
+                Some(t) if require && t.kind == Kind::User => {
+                    return auth_reply(code::USER_ACCESS_TOKEN_EXPIRED, log_id(st));
                 }
+                _ if require => return auth_reply(code::INVALID_ACCESS_TOKEN, log_id(st)),
                 _ => "-".to_owned(),
             },
         };
         if let Some(limit) = &self.config.rate_limit {
             let window = Duration::from_secs(limit.window_secs);
-            let w = st
-                .windows
-                .entry((app_id.clone(), path.to_owned()))
-                .or_insert(Window { start: now, count: 0 });
-            if now.duration_since(w.start) >= window {
-                *w = Window { start: now, count: 0 };
+            if st.windows.len() >= MAX_WINDOWS {
+                st.windows.retain(|_, w| now.duration_since(w.start) < window);
             }
-            w.count += 1;
-            if w.count > limit.requests {
-                let left = (w.start + window).saturating_duration_since(now);
-                // Whole seconds, rounded up: waiting that long is enough.
-                let reset = left.as_millis().div_ceil(1000).max(1) as u64;
-                let status = entry_of(codes::FREQUENCY_LIMIT).http_status().unwrap_or(429);
-                let mut reply = catalog_reply(codes::FREQUENCY_LIMIT, status, log_id(st));
-                reply.reset_secs = Some(reset);
-                reply.limit = Some(limit.requests);
-                return reply;
+            let key = (app_id.clone(), path.to_owned());
+            let tracked = st.windows.len() < MAX_WINDOWS || st.windows.contains_key(&key);
+            if tracked {
+                let w = st.windows.entry(key).or_insert(Window { start: now, count: 0 });
+                if now.duration_since(w.start) >= window {
+                    *w = Window { start: now, count: 0 };
+                }
+                w.count += 1;
+                if w.count > limit.requests {
+                    let left = later(w.start, limit.window_secs).saturating_duration_since(now);
+                    // Whole seconds, rounded up: waiting that long is enough.
+                    let reset = u64::try_from(left.as_millis().div_ceil(1000)).unwrap_or(u64::MAX);
+                    return rate_limited(reset.max(1), limit.requests, log_id(st));
+                }
             }
         }
         if let Some(reply) = self.fault(st, method, path) {
@@ -273,9 +506,11 @@ impl Shared {
         }
         // Formatted directly: this is the hot path of a throughput run.
         let body = format!(
-            r#"{{"code":0,"msg":"success","data":{{"method":{},"path":{},"app_id":{}}}}}"#,
+            r#"{{"code":{},"msg":"success","data":{{"method":{},"path":{},{}:{}}}}}"#,
+            code::OK,
             Value::from(method.as_str()),
             Value::from(path),
+            Value::from(token::APP_ID),
             Value::from(app_id)
         );
         Reply::success(body, log_id(st))
@@ -293,16 +528,47 @@ impl Shared {
             }
             let fires = match (rule.nth, rule.probability) {
                 (Some(n), _) => st.rule_seen[i] == n,
-                (None, Some(p)) => lark_errors::retry::Jitter::fraction(&mut st.rng) < p,
+                (None, Some(p)) => st.rng.fraction() < p,
                 (None, None) => true,
             };
             if fires {
                 st.rule_fired[i] += 1;
-                return Some(rule_reply(rule, log_id(st)));
+                return Some(self.rule_reply(rule, log_id(st)));
             }
         }
         None
     }
+
+    /// The reply of a fault rule (validated: its entry exists). A 99991400 carries the
+    /// rate-limit headers, as the platform's limiter sends them.
+    fn rule_reply(&self, rule: &FaultRule, log_id: String) -> Reply {
+        let Some(entry) = rule.entry() else {
+            return catalog_reply(rule.code, rule.status.unwrap_or(400), log_id);
+        };
+        let status = rule.status.or(entry.http_status()).unwrap_or(400);
+        let mut scopes = rule.scopes.clone();
+        if scopes.is_empty() && entry.action() == Action::RequestScope {
+            scopes.push("mock:scope".to_owned());
+        }
+        let mut reply = entry_reply(entry, status, &rule.values, &scopes, log_id);
+        if entry.code() == code::FREQUENCY_LIMIT {
+            let limit = rule
+                .limit
+                .or(self.config.rate_limit.as_ref().map(|r| r.requests))
+                .unwrap_or(DEFAULT_FAULT_LIMIT);
+            reply.limit = Some(limit);
+            reply.reset_secs = Some(rule.reset_secs.unwrap_or(1));
+        }
+        reply
+    }
+}
+
+/// `now + secs`, saturating far in the future instead of panicking (validated
+/// configurations stay below ten years).
+fn later(now: Instant, secs: u64) -> Instant {
+    now.checked_add(Duration::from_secs(secs))
+        .or_else(|| now.checked_add(Duration::from_secs(crate::config::MAX_SECS)))
+        .unwrap_or(now)
 }
 
 fn entry_of(code: u32) -> &'static Entry {
@@ -310,17 +576,13 @@ fn entry_of(code: u32) -> &'static Entry {
     &lark_errors::lookup(code)[0]
 }
 
-/// The reply of a fault rule (validated: its entry exists).
-fn rule_reply(rule: &FaultRule, log_id: String) -> Reply {
-    let Some(entry) = rule.entry() else {
-        return catalog_reply(rule.code, rule.status.unwrap_or(400), log_id);
-    };
-    let status = rule.status.or(entry.http_status()).unwrap_or(400);
-    let mut scopes = rule.scopes.clone();
-    if scopes.is_empty() && entry.action() == Action::RequestScope {
-        scopes.push("mock:scope".to_owned());
-    }
-    entry_reply(entry, status, &rule.values, &scopes, log_id)
+/// The rate limiter's answer: the entry's status (429), with both headers.
+fn rate_limited(reset: u64, limit: u64, log_id: String) -> Reply {
+    let status = entry_of(code::FREQUENCY_LIMIT).http_status().unwrap_or(429);
+    let mut reply = catalog_reply(code::FREQUENCY_LIMIT, status, log_id);
+    reply.reset_secs = Some(reset);
+    reply.limit = Some(limit);
+    reply
 }
 
 /// One of the mock's own errors, with its status as the platform sends it.
@@ -331,6 +593,18 @@ fn catalog_reply(code: u32, status: u16, log_id: String) -> Reply {
 /// An authentication error of a business endpoint: the entry's status, else 400.
 fn auth_reply(code: u32, log_id: String) -> Reply {
     catalog_reply(code, entry_of(code).http_status().unwrap_or(400), log_id)
+}
+
+/// An error of the OAuth token endpoint, in its own shape and with its page's status.
+fn oauth_reply(code: u32, log_id: String) -> Reply {
+    let (status, error, description) = oauth::error(code)
+        .map_or((400, "invalid_request", ""), |e| (e.status, e.error, e.description));
+    let body = ordered(&[
+        ("code", json!(code)),
+        (token::ERROR, json!(error)),
+        (token::ERROR_DESCRIPTION, json!(description)),
+    ]);
+    Reply { status, code: i64::from(code), body, reset_secs: None, limit: None, log_id }
 }
 
 /// The platform's error body for `entry`: the catalog's message with its placeholders
@@ -355,7 +629,8 @@ fn entry_reply(
     let mut error = json!({
         "log_id": log_id,
         "troubleshooter": format!(
-            "排查建议查看(Troubleshooting suggestions): https://open.feishu.cn/search?from=openapi&log_id={log_id}&code={}",
+            "排查建议查看(Troubleshooting suggestions): {}/search?from=openapi&log_id={log_id}&code={}",
+            host::FEISHU,
             entry.code()
         ),
     });
@@ -423,57 +698,82 @@ fn log_id(st: &mut MockState) -> String {
     out
 }
 
+/// Reads at most `limit` bytes of `body`; past that, reads and discards up to
+/// `DRAIN_ABOVE_LIMIT` more so the client sees the answer, and reports `TooLarge`.
+async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> ReadBody {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit.saturating_add(DRAIN_ABOVE_LIMIT)) {
+        return ReadBody::TooLarge;
+    }
+    let mut body = body;
+    let mut kept: Vec<u8> = Vec::new();
+    let mut seen: u64 = 0;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else { break };
+        let Ok(data) = frame.into_data() else { continue };
+        seen = seen.saturating_add(data.len() as u64);
+        if seen <= limit {
+            kept.extend_from_slice(&data);
+        } else if seen > limit.saturating_add(DRAIN_ABOVE_LIMIT) {
+            return ReadBody::TooLarge;
+        } else if !kept.is_empty() {
+            kept = Vec::new();
+        }
+    }
+    if seen > limit { ReadBody::TooLarge } else { ReadBody::Read(Bytes::from(kept)) }
+}
+
 /// The one handler behind every path.
 pub(crate) async fn handle(
     AxumState(shared): AxumState<Arc<Shared>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Request,
 ) -> Response {
-    let path = uri.path();
+    let (parts, body) = request.into_parts();
+    let (method, headers) = (parts.method, parts.headers);
+    let path = parts.uri.path();
     if path == STATS_PATH && method == Method::GET {
         let body = serde_json::to_string(&shared.stats()).unwrap_or_default();
-        return json_response(200, body, Some(&shared.new_log_id()));
+        return json_response(200, body, &shared.new_log_id());
     }
-    if !path.starts_with("/open-apis/") {
+    if !path.starts_with(host::API_PREFIX) {
         // What the platform's gateway answers for a path it does not route.
-        return Response::builder()
-            .status(StatusCode::NOT_FOUND)
-            .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
-            .header("x-tt-logid", shared.new_log_id())
-            .body(Body::from("404 page not found"))
-            .unwrap_or_default();
+        let mut response = Response::new(Body::from("404 page not found"));
+        *response.status_mut() = StatusCode::NOT_FOUND;
+        let h = response.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+        if let Ok(id) = HeaderValue::from_str(&shared.new_log_id()) {
+            h.insert(HeaderName::from_static(lark_header::LOG_ID), id);
+        }
+        return response;
     }
+    let body = read_body(&headers, body, shared.config.server.max_body_bytes).await;
     let reply = shared.answer(&method, path, &headers, &body);
-    tracing::info!(
-        target: "lark_errors_mock",
-        method = %method,
-        path,
-        status = reply.status,
-        code = reply.code,
-        reset_secs = reply.reset_secs,
-        "request"
-    );
-    let mut response = json_response(reply.status, reply.body, Some(&reply.log_id));
+    if let Some(log) = &shared.log {
+        log.request(method.as_str(), path, reply.status, reply.code, reply.reset_secs);
+    }
+    let mut response = json_response(reply.status, reply.body, &reply.log_id);
     let h = response.headers_mut();
     if let Some(limit) = reply.limit {
-        h.insert("x-ogw-ratelimit-limit", HeaderValue::from(limit));
+        h.insert(HeaderName::from_static(lark_header::RATELIMIT_LIMIT), HeaderValue::from(limit));
     }
     if let Some(reset) = reply.reset_secs {
-        h.insert("x-ogw-ratelimit-reset", HeaderValue::from(reset));
+        h.insert(HeaderName::from_static(lark_header::RATELIMIT_RESET), HeaderValue::from(reset));
     }
     response
 }
 
-fn json_response(status: u16, body: String, log_id: Option<&str>) -> Response {
-    let mut builder = Response::builder()
-        .status(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST))
-        .header(header::CONTENT_TYPE, "application/json; charset=utf-8");
-    if let Some(id) = log_id.and_then(|id| HeaderValue::from_str(id).ok()) {
-        builder = builder.header("x-tt-logid", id);
+fn json_response(status: u16, body: String, log_id: &str) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    if let Ok(id) = HeaderValue::from_str(log_id) {
+        h.insert(HeaderName::from_static(lark_header::LOG_ID), id);
     }
-    builder.body(Body::from(body)).unwrap_or_default()
+    response
 }
 
 #[cfg(test)]
@@ -482,7 +782,7 @@ mod tests {
 
     #[test]
     fn bodies_keep_the_platforms_key_order() {
-        let reply = catalog_reply(codes::NEED_A_TOKEN, 400, "L1".to_owned());
+        let reply = catalog_reply(code::NEED_A_TOKEN, 400, "L1".to_owned());
         assert!(
             reply
                 .body
@@ -492,17 +792,24 @@ mod tests {
         );
         let v: Value = serde_json::from_str(&reply.body).unwrap();
         assert!(v["error"]["troubleshooter"].as_str().unwrap().contains("log_id=L1&code=99991661"));
+        let reply = oauth_reply(oauth::REFRESH_TOKEN_USED, "L2".to_owned());
+        assert!(
+            reply.body.starts_with(r#"{"code":20073,"error":"invalid_grant","error_description":"#)
+        );
+        assert_eq!(reply.status, 400);
     }
 
     #[test]
     fn own_codes_are_documented() {
         for code in [
-            codes::INVALID_PARAMETER,
-            codes::APP_UNAUTHORIZED,
-            codes::WRONG_APP_SECRET,
-            codes::FREQUENCY_LIMIT,
-            codes::NEED_A_TOKEN,
-            codes::INVALID_ACCESS_TOKEN,
+            code::INVALID_PARAMETER,
+            code::APP_UNAUTHORIZED,
+            code::WRONG_APP_SECRET,
+            code::FREQUENCY_LIMIT,
+            code::NEED_A_TOKEN,
+            code::INVALID_ACCESS_TOKEN,
+            code::USER_ACCESS_TOKEN_EXPIRED,
+            code::TOO_LARGE_REQUEST,
         ] {
             assert!(lark_errors::is_documented(code), "{code}");
         }
@@ -510,12 +817,19 @@ mod tests {
 
     #[test]
     fn log_ids_look_like_the_platforms() {
-        let shared = Shared::new(Config::default());
+        let shared = Shared::new(Config::default(), None);
         let id = shared.new_log_id();
         assert_eq!(id.len(), 32, "{id}");
         assert!(id[..14].bytes().all(|b| b.is_ascii_digit()), "{id}");
         assert!(id.starts_with("20"), "{id}");
         assert!(id[14..].bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_lowercase()), "{id}");
         assert_ne!(id, shared.new_log_id());
+    }
+
+    #[test]
+    fn later_saturates_instead_of_panicking() {
+        let now = Instant::now();
+        assert!(later(now, u64::MAX) > now);
+        assert_eq!(later(now, 5), now + Duration::from_secs(5));
     }
 }

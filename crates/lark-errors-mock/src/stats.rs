@@ -8,28 +8,42 @@ use serde::Serialize;
 /// Counters since the server started; also served as JSON at `GET /_mock/stats`.
 ///
 /// ```json
-/// {"requests": {"/open-apis/im/v1/chats": 3}, "token_fetches": 1, "codes": {"0": 3, "99991400": 1}}
+/// {"requests": {"/open-apis/im/v1/chats": 3}, "other_paths": 0, "paths_capped": false,
+///  "token_fetches": 1, "user_token_refreshes": 0, "codes": {"0": 3, "99991400": 1},
+///  "log_lines_dropped": 0}
 /// ```
+///
+/// Memory stays bounded: `requests` holds at most `server.max_paths` paths; requests to
+/// further paths are counted in `other_paths`, and `paths_capped` says that happened.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Stats {
     /// Requests per path (every method) under `/open-apis/`, token endpoints included.
     pub requests: BTreeMap<String, u64>,
-    /// Successful token fetches (one per token endpoint call that issued tokens).
+    /// Requests to paths beyond the first `server.max_paths` distinct ones.
+    pub other_paths: u64,
+    /// Whether some paths are counted in `other_paths` rather than one by one.
+    pub paths_capped: bool,
+    /// Successful tenant and app token fetches (one per call that answered tokens).
     pub token_fetches: u64,
+    /// Successful user_access_token refreshes at the OAuth token endpoint.
+    pub user_token_refreshes: u64,
     /// Responses per body code (`0` for success).
     pub codes: BTreeMap<i64, u64>,
+    /// Request log lines not written because the log's writer was behind (see
+    /// [`RequestLog`](crate::RequestLog)); serving never waits for the log.
+    pub log_lines_dropped: u64,
 }
 
 impl Stats {
-    /// Requests to `path` so far.
+    /// Requests to `path` so far (0 for a path counted in `other_paths`).
     pub fn requests_to(&self, path: &str) -> u64 {
         self.requests.get(path).copied().unwrap_or(0)
     }
 
     /// Requests to any path so far.
     pub fn total(&self) -> u64 {
-        self.requests.values().sum()
+        self.requests.values().sum::<u64>() + self.other_paths
     }
 
     /// Responses with body code `code` so far.

@@ -2,7 +2,11 @@
 //! the documented error codes: it waits out rate limits (99991400, HTTP 429,
 //! `x-ogw-ratelimit-reset`), refreshes a stale token once (99991663) instead of reusing
 //! it, retries what may be retried with jittered backoff, and returns everything else
-//! untouched with a typed [`Diagnosis`] attached.
+//! untouched with a typed [`Diagnosis`] attached. Tokens come from an
+//! [`AppTokenSource`] (tenant or app access tokens) or a [`UserTokenSource`] (a user's
+//! access token, kept alive with the OAuth refresh grant and single-use refresh tokens).
+//! Response bodies are read bounded (64 KiB, 10 s) and anything longer or slower is
+//! passed through intact.
 //!
 //! The rules are not here: every response is diagnosed by
 //! [`lark_errors::diagnose::diagnose`] and every decision is
@@ -35,21 +39,26 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod body;
 mod middleware;
 mod token;
+mod user;
 
 pub use lark_errors::diagnose::Diagnosis;
 pub use middleware::{Attempts, Idempotent, LarkMiddleware, ResponseExt};
 pub use token::{AppTokenSource, TokenError, TokenSource};
+pub use user::{StoreError, TokenStore, UserTokenSource, UserTokens};
 
 /// An [`http::HeaderMap`] as [`lark_errors::diagnose::Headers`], for diagnosing
 /// responses of `http`-based clients.
 ///
 /// ```
 /// use lark_errors::diagnose::Headers;
+/// use lark_errors::platform::header;
 /// let mut map = http::HeaderMap::new();
-/// map.insert("x-ogw-ratelimit-reset", http::HeaderValue::from_static("3"));
-/// assert_eq!(lark_errors_reqwest::HeaderMapHeaders(&map).header("X-Ogw-Ratelimit-Reset"), Some("3"));
+/// map.insert(header::RATELIMIT_RESET, http::HeaderValue::from_static("3"));
+/// let canonical = header::canonical(header::RATELIMIT_RESET);
+/// assert_eq!(lark_errors_reqwest::HeaderMapHeaders(&map).header(&canonical), Some("3"));
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct HeaderMapHeaders<'a>(pub &'a http::HeaderMap);

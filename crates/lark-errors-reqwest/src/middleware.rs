@@ -4,12 +4,13 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::{Extensions, HeaderValue, Method, header};
-use lark_errors::TokenKind;
 use lark_errors::diagnose::{Diagnosis, diagnose};
+use lark_errors::platform::token as wire;
 use lark_errors::retry::{Attempt, Jitter, RetryDecision, RetryPolicy, SplitMix64};
-use reqwest::{Request, Response, ResponseBuilderExt};
+use reqwest::{Request, Response};
 use reqwest_middleware::{Error, Middleware, Next, Result};
 
+use crate::body::{self, Prefix};
 use crate::{HeaderMapHeaders, TokenError, TokenSource};
 
 /// Marks a request as idempotent (safe to send twice) or not, overriding the method's
@@ -77,7 +78,9 @@ pub struct Attempts {
 /// ```
 pub trait ResponseExt {
     /// The diagnosis of the response body; `None` for a response the middleware did not
-    /// read (a 2xx with a non-JSON content type, such as a file download).
+    /// read whole: a 2xx with a non-JSON content type (such as a file download), a body
+    /// over [`LarkMiddleware::with_diagnosis_limit`], or one that did not end within
+    /// [`LarkMiddleware::with_read_timeout`]. Such a response is passed through intact.
     fn diagnosis(&self) -> Option<&Diagnosis>;
     /// How many requests were sent, token refreshes done and time waited; `None` like
     /// [`ResponseExt::diagnosis`].
@@ -103,7 +106,8 @@ impl ResponseExt for Response {
 /// For each request it:
 /// 1. sets `Authorization: Bearer <token>` from its [`TokenSource`], if it has one and
 ///    the request carries no `Authorization` header of its own;
-/// 2. sends it, reads the response body and diagnoses it with
+/// 2. sends it, reads the response body (at most 64 KiB of it, within 10 s: see
+///    [`LarkMiddleware::with_diagnosis_limit`]) and diagnoses it with
 ///    [`lark_errors::diagnose::diagnose`];
 /// 3. asks [`RetryPolicy::decide`] what to do, and does exactly that: waits
 ///    `x-ogw-ratelimit-reset` seconds (capped by the policy) or a jittered backoff and
@@ -137,6 +141,8 @@ pub struct LarkMiddleware {
     /// The last token and its header value: building and validating the header for
     /// every request cost as much as the rest of the middleware's bookkeeping.
     bearer: RwLock<Option<(String, HeaderValue)>>,
+    diagnosis_limit: usize,
+    read_timeout: Duration,
 }
 
 impl std::fmt::Debug for LarkMiddleware {
@@ -163,7 +169,37 @@ impl LarkMiddleware {
             tokens: None,
             jitter: Mutex::new(Box::new(SplitMix64::new(seed))),
             bearer: RwLock::new(None),
+            diagnosis_limit: body::DEFAULT_LIMIT,
+            read_timeout: DEFAULT_READ_TIMEOUT,
         }
+    }
+
+    /// Reads at most `bytes` of a response body to diagnose it (default 64 KiB; the
+    /// platform's error bodies are a few hundred bytes). A longer body is not
+    /// diagnosed, nor retried: it is passed through intact, the bytes already read
+    /// followed by the rest as it arrives, so memory stays bounded whatever the size.
+    ///
+    /// ```
+    /// let mw = lark_errors_reqwest::LarkMiddleware::new().with_diagnosis_limit(16 * 1024);
+    /// ```
+    pub fn with_diagnosis_limit(mut self, bytes: usize) -> LarkMiddleware {
+        self.diagnosis_limit = bytes;
+        self
+    }
+
+    /// Waits at most `timeout` (default 10 s) for a response body to end before
+    /// passing it through undiagnosed, so a server that sends headers and stalls
+    /// cannot hold the call longer than that (the client's own timeout, when shorter,
+    /// ends the read first, and its error reaches the caller on reading the body, as
+    /// with plain reqwest).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let mw = lark_errors_reqwest::LarkMiddleware::new().with_read_timeout(Duration::from_secs(2));
+    /// ```
+    pub fn with_read_timeout(mut self, timeout: Duration) -> LarkMiddleware {
+        self.read_timeout = timeout;
+        self
     }
 
     /// Retries within `policy`.
@@ -222,8 +258,8 @@ impl LarkMiddleware {
             Some((_, value)) => value.clone(),
             None => {
                 drop(cached);
-                let mut value =
-                    HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+                let mut value = HeaderValue::from_str(&format!("{} {token}", wire::BEARER))
+                    .map_err(|_| {
                         Error::middleware(TokenError::Malformed(
                             "the token is not a valid header value".into(),
                         ))
@@ -273,9 +309,10 @@ impl Middleware for LarkMiddleware {
             let spare = request.try_clone();
             attempts.sent += 1;
             let response = next.clone().run(request, extensions).await?;
-            let (mut response, diagnosis) = read(response).await?;
+            let (mut response, diagnosis) =
+                read(response, self.diagnosis_limit, self.read_timeout).await;
             let Some(diagnosis) = diagnosis else {
-                // Not read (a download): nothing to decide from.
+                // Not read whole (a download, a long or stalled body): nothing to decide from.
                 return Ok(response);
             };
             attempt.elapsed = started.elapsed();
@@ -297,9 +334,9 @@ impl Middleware for LarkMiddleware {
                     attempts.waited += after;
                     Some(again)
                 }
-                (RetryDecision::RefreshToken { token: kind }, Some(mut again)) => {
+                (RetryDecision::RefreshToken { .. }, Some(mut again)) => {
                     match (&self.tokens, &token) {
-                        (Some(source), Some(stale)) if same_credentials(kind, source.kind()) => {
+                        (Some(source), Some(stale)) if decision.refreshes(source.kind()) => {
                             let delay = Duration::ZERO;
                             log_retry(&diagnosis, &decision, delay, attempt.number, &again);
                             let fresh = source.refresh(stale).await.map_err(Error::middleware)?;
@@ -331,12 +368,6 @@ impl Middleware for LarkMiddleware {
     }
 }
 
-/// Whether refreshing a token of kind `ours` can fix an error about `named`: tenant and
-/// app tokens both come from the app's credentials; a user token is another matter.
-fn same_credentials(named: Option<TokenKind>, ours: TokenKind) -> bool {
-    named.is_none_or(|n| (n == TokenKind::UserAccessToken) == (ours == TokenKind::UserAccessToken))
-}
-
 fn log_retry(
     diagnosis: &Diagnosis,
     decision: &RetryDecision,
@@ -358,10 +389,19 @@ fn log_retry(
     );
 }
 
-/// Reads the body and diagnoses it, rebuilding the response from its parts so the caller
-/// still gets it whole. A 2xx with a non-JSON content type (a file download) is passed
-/// through unread: the platform's errors are JSON.
-async fn read(mut response: Response) -> Result<(Response, Option<Diagnosis>)> {
+/// How long the middleware waits for a body to end before passing it on undiagnosed.
+const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Reads the body (at most `limit` bytes, within `timeout`) and diagnoses it, rebuilding
+/// the response so the caller still gets it whole. A 2xx with a non-JSON content type (a
+/// file download) is passed through unread: the platform's errors are JSON. A body that
+/// is longer, slower or broken is passed through undiagnosed: what was read, then the
+/// rest (or the read's error).
+async fn read(
+    mut response: Response,
+    limit: usize,
+    timeout: Duration,
+) -> (Response, Option<Diagnosis>) {
     let status = response.status();
     if status.is_success() {
         let json = response
@@ -370,25 +410,20 @@ async fn read(mut response: Response) -> Result<(Response, Option<Diagnosis>)> {
             .and_then(|v| v.to_str().ok())
             .is_none_or(|ct| ct.contains("json"));
         if !json {
-            return Ok((response, None));
+            return (response, None);
         }
     }
-    let version = response.version();
-    let url = response.url().clone();
-    let headers = std::mem::take(response.headers_mut());
-    let extensions = std::mem::take(response.extensions_mut());
-    let body = response.bytes().await?;
-    let diagnosis = diagnose(Some(status.as_u16()), &HeaderMapHeaders(&headers), &body);
-    let mut rebuilt = http::Response::builder()
-        .status(status)
-        .version(version)
-        .url(url)
-        .body(body)
-        .map_err(Error::middleware)?;
-    *rebuilt.headers_mut() = headers;
-    let mut response = Response::from(rebuilt);
-    *response.extensions_mut() = extensions;
-    Ok((response, Some(diagnosis)))
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return (response, None);
+    }
+    match body::read_prefix(&mut response, limit, Some(timeout)).await {
+        Prefix::Whole(bytes) => {
+            let diagnosis =
+                diagnose(Some(status.as_u16()), &HeaderMapHeaders(response.headers()), &bytes);
+            (body::with_body(response, bytes.into()), Some(diagnosis))
+        }
+        Prefix::Partial(read, stop) => (body::restore(response, read, stop), None),
+    }
 }
 
 #[cfg(test)]
@@ -408,17 +443,5 @@ mod tests {
         ] {
             assert_eq!(Idempotent::of(&method), Idempotent(idempotent), "{method}");
         }
-    }
-
-    #[test]
-    fn tenant_and_app_tokens_are_the_apps_credentials() {
-        use TokenKind::{AppAccessToken, TenantAccessToken, UserAccessToken};
-        assert!(same_credentials(None, TenantAccessToken));
-        assert!(same_credentials(Some(TenantAccessToken), TenantAccessToken));
-        assert!(same_credentials(Some(TenantAccessToken), AppAccessToken));
-        assert!(same_credentials(Some(AppAccessToken), TenantAccessToken));
-        assert!(!same_credentials(Some(UserAccessToken), TenantAccessToken));
-        assert!(!same_credentials(Some(TenantAccessToken), UserAccessToken));
-        assert!(same_credentials(Some(UserAccessToken), UserAccessToken));
     }
 }

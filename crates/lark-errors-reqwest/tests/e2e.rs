@@ -6,10 +6,16 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use lark_errors::platform::{code, oauth};
 use lark_errors::retry::RetryPolicy;
 use lark_errors::{Action, Category};
-use lark_errors_mock::{Config, FaultRule, MockServer, RateLimitConfig, TENANT_TOKEN_PATH};
-use lark_errors_reqwest::{AppTokenSource, Idempotent, LarkMiddleware, ResponseExt, TokenSource};
+use lark_errors_mock::{
+    Config, FaultRule, MockServer, RateLimitConfig, TENANT_TOKEN_PATH, UserConfig,
+};
+use lark_errors_reqwest::{
+    AppTokenSource, LarkMiddleware, ResponseExt, StoreError, TokenError, TokenSource,
+    UserTokenSource, UserTokens,
+};
 use reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
 
 /// Short delays so the suite stays fast; rate-limit waits come from the mock's headers.
@@ -164,95 +170,6 @@ async fn missing_scope_is_returned_untouched_after_one_request() {
     assert_eq!(mock.stats().requests_to(path), 1);
 }
 
-/// Retry events captured from `tracing`: (code, delay in ms) per event.
-#[derive(Clone, Default)]
-struct Retries(Arc<Mutex<Vec<(String, u64)>>>);
-
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Retries {
-    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
-        #[derive(Default)]
-        struct Fields {
-            code: String,
-            delay_ms: Option<u64>,
-            decision: bool,
-        }
-        impl tracing::field::Visit for Fields {
-            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-                match field.name() {
-                    "code" => self.code = format!("{value:?}"),
-                    "decision" => self.decision = true,
-                    _ => {}
-                }
-            }
-            fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
-                if field.name() == "delay_ms" {
-                    self.delay_ms = Some(value);
-                }
-            }
-        }
-        if event.metadata().target() != "lark_errors_reqwest" {
-            return;
-        }
-        let mut fields = Fields::default();
-        event.record(&mut fields);
-        if let (Some(delay), true) = (fields.delay_ms, fields.decision) {
-            self.0.lock().unwrap().push((fields.code, delay));
-        }
-    }
-}
-
-#[tokio::test]
-async fn internal_error_is_retried_for_get_with_growing_delays_never_for_post() {
-    use tracing_subscriber::layer::SubscriberExt;
-    let retries = Retries::default();
-    // A current-thread runtime: the events of this test are all on this thread.
-    let _guard =
-        tracing::subscriber::set_default(tracing_subscriber::registry().with(retries.clone()));
-
-    let config =
-        Config { faults: vec![FaultRule::new("/open-apis/flaky/*", 1500)], ..Config::default() };
-    let mock = MockServer::start(config).await.unwrap();
-    let mw = LarkMiddleware::new()
-        .with_policy(policy())
-        .with_jitter(|| 1.0) // full backoff: 20, 40, 80 ms
-        .with_token_source(AppTokenSource::tenant(mock.base_url(), "cli_mock", "mock_secret"));
-    let client = ClientBuilder::new(reqwest::Client::new()).with(mw).build();
-
-    let post = client.post(mock.url("/open-apis/flaky/post")).body("{}").send().await.unwrap();
-    assert_eq!(post.attempts().unwrap().sent, 1);
-    assert_eq!(post.diagnosis().unwrap().code, Some(1500));
-    assert_eq!(mock.stats().requests_to("/open-apis/flaky/post"), 1, "a POST may have done work");
-    assert!(retries.0.lock().unwrap().is_empty());
-
-    let get = client.get(mock.url("/open-apis/flaky/get")).send().await.unwrap();
-    assert_eq!(get.attempts().unwrap().sent, 4, "up to the attempt limit");
-    assert_eq!(get.attempts().unwrap().waited, Duration::from_millis(20 + 40 + 80));
-    assert_eq!(code_of(get).await, 1500, "the last failure is handed back");
-    let log: Vec<_> =
-        mock.requests().into_iter().filter(|r| r.path == "/open-apis/flaky/get").collect();
-    assert_eq!(log.len(), 4);
-    let expected = [20, 40, 80];
-    for (pair, ms) in log.windows(2).zip(expected) {
-        assert!(pair[1].at - pair[0].at >= Duration::from_millis(ms));
-    }
-    let events = retries.0.lock().unwrap().clone();
-    assert_eq!(
-        events,
-        expected.iter().map(|&ms| ("1500".to_owned(), ms)).collect::<Vec<_>>(),
-        "one tracing event per retry, with code and delay"
-    );
-
-    // The caller may say a POST is idempotent.
-    let post = client
-        .post(mock.url("/open-apis/flaky/idempotent"))
-        .with_extension(Idempotent(true))
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(post.attempts().unwrap().sent, 4);
-}
-
 #[tokio::test]
 async fn streaming_body_is_sent_once_and_returned_as_is() {
     let config = Config {
@@ -323,4 +240,72 @@ async fn success_passes_through_intact() {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["data"]["method"], "PUT");
     assert_eq!(body["data"]["app_id"], "cli_mock");
+}
+
+/// Refresh tokens a store was given, in order.
+type Saved = Arc<Mutex<Vec<String>>>;
+
+/// A store that records the refresh tokens it is given.
+fn recording_store() -> (impl Fn(&UserTokens) -> Result<(), StoreError> + use<>, Saved) {
+    let saved: Saved = Arc::default();
+    let log = Arc::clone(&saved);
+    let store = move |tokens: &UserTokens| -> Result<(), StoreError> {
+        log.lock().unwrap().extend(tokens.refresh_token.clone());
+        Ok(())
+    };
+    (store, saved)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_callers_with_an_expired_user_token_cause_one_refresh_at_the_mock() {
+    let mut user = UserConfig::new("ur-alice");
+    user.access_ttl_secs = 1;
+    let config = Config { users: vec![user], ..Config::default() };
+    let mock = MockServer::start(config).await.unwrap();
+    let path = "/open-apis/im/v1/chats";
+
+    // A first process signs the user in: one refresh, the rotated token stored.
+    let (store, saved) = recording_store();
+    let first = UserTokenSource::new(mock.base_url(), "cli_mock", "mock_secret", "ur-alice", store);
+    let access = first.token().await.unwrap();
+    assert_eq!(mock.stats().user_token_refreshes, 1);
+    let stored = saved.lock().unwrap().last().cloned().expect("the rotated refresh token");
+
+    // Later, a process starts from the store with the access token it believes alive;
+    // the mock has expired it (1 s).
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let (store, saved) = recording_store();
+    let source =
+        UserTokenSource::new(mock.base_url(), "cli_mock", "mock_secret", stored.clone(), store)
+            .with_access_token(access.clone(), Duration::from_secs(7200));
+    let mw = LarkMiddleware::new()
+        .with_policy(policy())
+        .with_shared_token_source(Arc::new(source.clone()));
+    let client = ClientBuilder::new(reqwest::Client::new()).with(mw).build();
+    let calls: Vec<_> = (0..50)
+        .map(|_| {
+            let (client, url) = (client.clone(), mock.url(path));
+            tokio::spawn(async move { code_of(client.get(url).send().await.unwrap()).await })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap(), 0);
+    }
+    assert_eq!(mock.stats().user_token_refreshes, 2, "exactly one refresh for 50 callers");
+    assert_eq!(source.refreshes(), 1);
+    let expired = mock.stats().responses_with(i64::from(code::USER_ACCESS_TOKEN_EXPIRED));
+    assert!((1..=50).contains(&expired), "{expired}");
+    let rotated = saved.lock().unwrap().clone();
+    assert_eq!(rotated.len(), 1, "the store saw the rotated refresh token: {rotated:?}");
+    assert_ne!(rotated[0], stored);
+
+    // The spent refresh token is single-use: the mock refuses it with 20073.
+    let (store, _) = recording_store();
+    let reuse = UserTokenSource::new(mock.base_url(), "cli_mock", "mock_secret", stored, store);
+    match reuse.token().await {
+        Err(TokenError::Reauthorize(Some(d))) => {
+            assert_eq!(d.code, Some(i64::from(oauth::REFRESH_TOKEN_USED)));
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -105,6 +105,16 @@ pub mod token {
     pub const EXPIRES_IN: &str = "expires_in";
     /// OAuth response field: seconds the refresh token has left.
     pub const REFRESH_TOKEN_EXPIRES_IN: &str = "refresh_token_expires_in";
+    /// OAuth response field: the token's type, always [`BEARER`].
+    pub const TOKEN_TYPE: &str = "token_type";
+    /// The value of [`TOKEN_TYPE`], and the `Authorization` scheme every token is sent with.
+    pub const BEARER: &str = "Bearer";
+    /// OAuth request and response field: space-separated scopes.
+    pub const SCOPE: &str = "scope";
+    /// OAuth error response field: the RFC 6749 error kind (`invalid_grant`, ...).
+    pub const ERROR: &str = "error";
+    /// OAuth error response field: the error's English description.
+    pub const ERROR_DESCRIPTION: &str = "error_description";
 
     /// The tenant and app endpoints hand out the same token again until less than this
     /// many seconds of its life remain (the token pages: "剩余有效期小于 30 分钟时" a new
@@ -142,6 +152,174 @@ pub mod code {
     pub const USER_ACCESS_TOKEN_EXPIRED: u32 = 99991677;
     /// The user has not granted a scope the call needs.
     pub const USER_SCOPE_MISSING: u32 = 99991679;
+    /// The request body is too large ("TooLargeRequest").
+    pub const TOO_LARGE_REQUEST: u32 = 90227;
+}
+
+/// The OAuth token endpoint ([`token::USER_ACCESS_TOKEN_PATH`]): its error codes.
+///
+/// Its errors are not on the generic page and not in the generic shape: the body is
+/// `{"code": N, "error": KIND, "error_description": TEXT}` ([`token::ERROR`],
+/// [`token::ERROR_DESCRIPTION`]) with the HTTP status of the page's table (400 for all but
+/// 20050 and 20072). The rows here are those of the pages "刷新 user_access_token" and
+/// "获取 user_access_token" that a refresh can meet, with the pages' code, status and
+/// description; the pages do not tabulate `error`, so it is the RFC 6749 §5.2 kind the
+/// row falls under.
+///
+/// ```
+/// use lark_errors::platform::oauth;
+/// let e = oauth::error(oauth::REFRESH_TOKEN_USED).unwrap();
+/// assert_eq!((e.status, e.error), (400, "invalid_grant"));
+/// assert!(e.description.contains("can only be used once"));
+/// ```
+pub mod oauth {
+    /// A required parameter is missing.
+    pub const MISSING_PARAMETER: u32 = 20001;
+    /// `client_id` / `client_secret` do not authenticate an app.
+    pub const INVALID_CLIENT_SECRET: u32 = 20002;
+    /// The refresh token belongs to another app.
+    pub const CLIENT_MISMATCH: u32 = 20024;
+    /// The refresh token is not one the platform issued.
+    pub const REFRESH_TOKEN_INVALID: u32 = 20026;
+    /// `grant_type` is not supported.
+    pub const UNSUPPORTED_GRANT_TYPE: u32 = 20036;
+    /// The refresh token has expired: the user must authorise again.
+    pub const REFRESH_TOKEN_EXPIRED: u32 = 20037;
+    /// The app does not exist.
+    pub const APP_NOT_FOUND: u32 = 20048;
+    /// An unexpected server error: retry.
+    pub const SERVER_ERROR: u32 = 20050;
+    /// The request is malformed (not a JSON object).
+    pub const MALFORMED_REQUEST: u32 = 20063;
+    /// The refresh token has been revoked: the user must authorise again.
+    pub const REFRESH_TOKEN_REVOKED: u32 = 20064;
+    /// The app is not enabled.
+    pub const APP_NOT_ENABLED: u32 = 20069;
+    /// The server is temporarily unavailable: retry.
+    pub const TEMPORARILY_UNAVAILABLE: u32 = 20072;
+    /// The refresh token was already used (they are single-use): authorise again.
+    pub const REFRESH_TOKEN_USED: u32 = 20073;
+
+    /// One documented error of the OAuth token endpoint.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[non_exhaustive]
+    pub struct OAuthError {
+        /// The body's `code`.
+        pub code: u32,
+        /// The HTTP status it is sent with.
+        pub status: u16,
+        /// The body's `error`: the RFC 6749 error kind.
+        pub error: &'static str,
+        /// The body's `error_description`, as the page gives it.
+        pub description: &'static str,
+    }
+
+    const fn row(
+        code: u32,
+        status: u16,
+        error: &'static str,
+        description: &'static str,
+    ) -> OAuthError {
+        OAuthError { code, status, error, description }
+    }
+
+    /// Every error of this module, in code order.
+    pub const ERRORS: &[OAuthError] = &[
+        row(
+            MISSING_PARAMETER,
+            400,
+            "invalid_request",
+            "The request is missing a required parameter.",
+        ),
+        row(INVALID_CLIENT_SECRET, 400, "invalid_client", "The client secret is invalid."),
+        row(
+            CLIENT_MISMATCH,
+            400,
+            "invalid_grant",
+            "The provided authorization code or refresh token does not match the provided client ID.",
+        ),
+        row(
+            REFRESH_TOKEN_INVALID,
+            400,
+            "invalid_grant",
+            "The refresh token passed is invalid. Please check the value.",
+        ),
+        row(
+            UNSUPPORTED_GRANT_TYPE,
+            400,
+            "unsupported_grant_type",
+            "The specified grant_type is not supported.",
+        ),
+        row(
+            REFRESH_TOKEN_EXPIRED,
+            400,
+            "invalid_grant",
+            "The refresh token passed has expired. Please generate a new one.",
+        ),
+        row(APP_NOT_FOUND, 400, "invalid_client", "The specified app does not exist."),
+        row(
+            SERVER_ERROR,
+            500,
+            "server_error",
+            "An unexpected server error occurred. Please retry your request.",
+        ),
+        row(
+            MALFORMED_REQUEST,
+            400,
+            "invalid_request",
+            "The request is malformed. Please check your request.",
+        ),
+        row(
+            REFRESH_TOKEN_REVOKED,
+            400,
+            "invalid_grant",
+            "The refresh token has been revoked. Please note that a refresh token can only be used once.",
+        ),
+        row(APP_NOT_ENABLED, 400, "unauthorized_client", "The specified app is not enabled."),
+        row(
+            TEMPORARILY_UNAVAILABLE,
+            503,
+            "temporarily_unavailable",
+            "The server is temporarily unavailable. Please retry your request.",
+        ),
+        row(
+            REFRESH_TOKEN_USED,
+            400,
+            "invalid_grant",
+            "The refresh token has been used. Please note that a refresh token can only be used once.",
+        ),
+    ];
+
+    /// The documented error with this code, if this module has it.
+    pub fn error(code: u32) -> Option<&'static OAuthError> {
+        ERRORS.iter().find(|e| e.code == code)
+    }
+
+    /// What to do when a refresh fails with `code`, as the refresh page advises: the
+    /// refresh token is invalid, expired, revoked or used (20026, 20037, 20064, 20073):
+    /// the user must sign in again ([`Action::Reauthorize`](crate::Action::Reauthorize));
+    /// a server error or unavailability (20050, 20072): send the refresh again
+    /// ([`Action::Retry`](crate::Action::Retry)). `None` for every other code (a wrong
+    /// client secret, a disabled app, ...: a fault of the request or the app, not of the
+    /// user's grant). These codes are not on the generic page, so not in the catalog.
+    ///
+    /// ```
+    /// use lark_errors::Action;
+    /// use lark_errors::platform::oauth;
+    /// assert_eq!(oauth::refresh_action(oauth::REFRESH_TOKEN_USED), Some(Action::Reauthorize));
+    /// assert_eq!(oauth::refresh_action(oauth::TEMPORARILY_UNAVAILABLE), Some(Action::Retry));
+    /// assert_eq!(oauth::refresh_action(20002), None);
+    /// ```
+    pub const fn refresh_action(code: u32) -> Option<crate::Action> {
+        match code {
+            REFRESH_TOKEN_INVALID
+            | REFRESH_TOKEN_EXPIRED
+            | REFRESH_TOKEN_REVOKED
+            | REFRESH_TOKEN_USED => Some(crate::Action::Reauthorize),
+            SERVER_ERROR | TEMPORARILY_UNAVAILABLE => Some(crate::Action::Retry),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -163,10 +341,21 @@ mod tests {
             code::SCOPE_MISSING,
             code::USER_ACCESS_TOKEN_EXPIRED,
             code::USER_SCOPE_MISSING,
+            code::TOO_LARGE_REQUEST,
         ] {
             assert!(!crate::lookup(c).is_empty(), "{c} is not on the generic page");
         }
         assert!(crate::lookup(code::OK).is_empty());
+    }
+
+    #[test]
+    fn oauth_errors_are_in_code_order_and_distinct() {
+        assert!(oauth::ERRORS.windows(2).all(|w| w[0].code < w[1].code));
+        for e in oauth::ERRORS {
+            assert_eq!(oauth::error(e.code), Some(e));
+            assert!((400..600).contains(&e.status) && !e.description.is_empty());
+        }
+        assert!(oauth::error(code::FREQUENCY_LIMIT).is_none());
     }
 
     #[test]

@@ -1,22 +1,24 @@
 //! `larkerr mock`: run the mock Feishu Open API server of `lark-errors-mock`.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
-use lark_errors_mock::{Config, MockServer};
+use lark_errors_mock::{Config, MockServer, RequestLog};
 
 use crate::Status;
 
 /// Run a mock Feishu / Lark Open API server that answers with the documented errors.
 ///
 /// It issues tenant and app access tokens for the configured apps (default app
-/// `cli_mock` / `mock_secret`), answers every other `/open-apis/...` path as a business
-/// endpoint (99991661 without a token, 99991663 for an unknown or expired one), applies
-/// the configured rate limit (HTTP 429, 99991400, `x-ogw-ratelimit-*` headers) and fault
-/// rules, and serves request counts at `GET /_mock/stats`. Each request and the code it
-/// was answered with is logged to stderr (`RUST_LOG=warn` silences that). Stops on
-/// Ctrl-C. The configuration format is documented in the lark-errors-mock README.
+/// `cli_mock` / `mock_secret`), refreshes configured users' tokens at the OAuth token
+/// endpoint, answers every other `/open-apis/...` path as a business endpoint (99991661
+/// without a token, 99991663 for an unknown or expired one), applies the configured rate
+/// limit (HTTP 429, 99991400, `X-Ogw-Ratelimit-*` headers) and fault rules, and serves
+/// request counts at `GET /_mock/stats`. Each request and the code it was answered with
+/// is logged to stderr, coloured as `--color` says (`--quiet` turns the log off; a log
+/// nobody reads never stops the server: lines are dropped and counted). Stops on Ctrl-C.
+/// The configuration format is documented in the lark-errors-mock README.
 #[derive(Debug, clap::Args)]
 #[command(long_about)]
 pub struct Args {
@@ -26,9 +28,12 @@ pub struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     host: IpAddr,
-    /// Configuration file: TOML, or JSON when it ends in `.json`.
+    /// Configuration file: TOML, or JSON when it ends in `.json` (at most 1 MiB).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Do not log requests.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 /// Starts the server and serves until Ctrl-C.
@@ -37,16 +42,23 @@ pub fn run(args: &Args) -> io::Result<Status> {
         Some(path) => Config::from_file(path).map_err(|e| io::Error::other(e.to_string()))?,
         None => Config::default(),
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    // Logging is a convenience: a subscriber set elsewhere is not an error.
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(io::stderr).try_init();
+    // The global `--color` choice (resolved in `output::init`), applied to stderr.
+    let color = match anstream::ColorChoice::global() {
+        anstream::ColorChoice::Never => false,
+        anstream::ColorChoice::Always | anstream::ColorChoice::AlwaysAnsi => true,
+        anstream::ColorChoice::Auto => {
+            io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let addr = SocketAddr::new(args.host, args.port);
-        let server = MockServer::bind(config, addr)
-            .await
-            .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
+        let server = if args.quiet {
+            MockServer::bind(config, addr).await
+        } else {
+            MockServer::bind_logged(config, addr, RequestLog::stderr(color)).await
+        }
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
         // The banner is best-effort: a server whose stdout was closed keeps serving.
         let mut stdout = io::stdout().lock();
         let _ = writeln!(stdout, "mock Feishu Open API listening on {}", server.base_url());
