@@ -34,8 +34,8 @@ mod words;
 /// Explain, search, classify and scan Feishu / Lark Open Platform error codes.
 ///
 /// Every answer comes from the catalog of the platform's error-code page ("通用错误码")
-/// built into lark-errors. Exit status: 0 success, 1 nothing found, 2 bad usage or
-/// unreadable input.
+/// built into lark-errors. Exit status: 0 success, 1 nothing found, 2 bad usage,
+/// unreadable input or unwritable output, 141 when the reader of stdout left.
 #[derive(Debug, Parser)]
 #[command(name = "larkerr", version, about, long_about = None)]
 pub struct Cli {
