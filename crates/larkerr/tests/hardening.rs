@@ -178,3 +178,37 @@ fn scan_json_satisfies_its_schema() {
     doc["codes"][0]["surprise"] = Value::Bool(true);
     assert!(!validator.is_valid(&doc));
 }
+
+// --- one printer ----------------------------------------------------------------------
+
+#[test]
+fn every_command_colours_by_the_one_resolved_choice() {
+    let base = common::repo().join("crates/larkerr/tests/fixtures/doc/base.md");
+    let added = common::repo().join("crates/larkerr/tests/fixtures/doc/added.md");
+    let (base, added) = (base.to_str().unwrap(), added.to_str().unwrap());
+    let log = b"2025-03-01T10:00:00Z code=99991400 msg=\"request trigger frequency limit\"\n";
+    let body = br#"{"code":99991663,"msg":"Invalid access token for authorization."}"#;
+    let cases: [(&[&str], Option<&[u8]>); 7] = [
+        (&["explain", "99991663"], None),
+        (&["search", "frequency"], None),
+        (&["list", "--category", "rate_limited"], None),
+        (&["classify"], Some(body)),
+        (&["scan", "--timeline"], Some(log)),
+        (&["doc", "check", base], None),
+        (&["doc", "diff", base, added], None),
+    ];
+    for (args, stdin) in cases {
+        for (color, force, expect) in [("always", false, true), ("never", true, false)] {
+            let mut cmd = common::larkerr();
+            cmd.arg("--color").arg(color).args(args);
+            if force {
+                cmd.env("CLICOLOR_FORCE", "1").env_remove("NO_COLOR");
+            }
+            cmd.write_stdin(stdin.unwrap_or_default().to_vec());
+            let out = cmd.output().unwrap();
+            assert_eq!(out.status.code(), Some(0), "{args:?}");
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert_eq!(text.contains('\u{1b}'), expect, "--color {color} {args:?}:\n{text}");
+        }
+    }
+}
