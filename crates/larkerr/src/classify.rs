@@ -41,7 +41,7 @@ pub struct Args {
 
 /// Parses `Name: value`.
 fn parse_header(text: &str) -> Result<(String, String), String> {
-    let shown: String = text.chars().take(60).collect();
+    let shown = crate::render::truncate(text, 60);
     let (name, value) = text
         .split_once(':')
         .ok_or_else(|| format!("`{shown}` is not a header (expected `Name: value`)"))?;

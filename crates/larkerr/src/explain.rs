@@ -28,7 +28,7 @@ pub struct Args {
 /// Parses a code argument; clap turns the error into a usage error (exit 2).
 pub(crate) fn parse_code(text: &str) -> Result<u32, String> {
     let t = text.trim();
-    let shown: String = text.chars().take(40).collect();
+    let shown = crate::render::truncate(text, 40);
     if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!(
             "`{shown}` is not an error code (expected a non-negative integer like {})",

@@ -154,7 +154,17 @@ fn usage_error(e: &clap::Error) -> ExitCode {
                 .take_while(|l| !l.trim().is_empty())
                 .map(str::trim)
                 .collect();
-            let message = paragraph.join(" ");
+            let mut message = paragraph.join(" ");
+            // clap quotes the bad value in full: show its start only (our own value
+            // parsers quote their start again).
+            if let Some(clap::error::ContextValue::String(value)) =
+                e.get(clap::error::ContextKind::InvalidValue)
+            {
+                let shown = render::truncate(value, 40);
+                if shown.len() < value.len() {
+                    message = message.replacen(value.as_str(), &shown, 1);
+                }
+            }
             let message = message.strip_prefix("error: ").unwrap_or(&message);
             output::error(format_args!("{message} (see `larkerr --help`)"));
             ExitCode::from(2)
