@@ -103,6 +103,12 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };
+    // Every command but the mock (which serves whether or not anyone reads its banner)
+    // exists to write to stdout: with stdout closed, say so rather than succeed.
+    if !matches!(cli.command, Command::Mock(_)) && output::stdout_closed() {
+        output::error("cannot write to stdout: it is closed");
+        return ExitCode::from(2);
+    }
     // Colour and width are decided here, once, and handed to every command.
     let printer = output::Printer::resolve(&cli.global);
     let result = match cli.command {

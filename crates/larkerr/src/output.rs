@@ -164,6 +164,34 @@ pub fn stdout() -> BufWriter<Named<io::StdoutLock<'static>>> {
     BufWriter::with_capacity(64 * 1024, Named::new(io::stdout().lock(), "stdout"))
 }
 
+/// Whether the process was started with stdout closed (`larkerr list >&-`).
+///
+/// Rust's runtime opens `/dev/null` read-write in place of a closed standard stream
+/// before `main`, so writes would silently succeed. A shell's `>/dev/null` opens it
+/// write-only, so stdout on `/dev/null` opened read-write is taken as closed (Linux,
+/// from `/proc/self/fdinfo/1`; elsewhere never). A program that daemonised itself the
+/// classic way (`daemon(3)` also opens `/dev/null` read-write) looks the same.
+pub fn stdout_closed() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let null = std::fs::read_link("/proc/self/fd/1")
+            .is_ok_and(|target| target == std::path::Path::new("/dev/null"));
+        if !null {
+            return false;
+        }
+        let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else { return false };
+        // `flags:` is octal; the access mode is its low two bits: 2 is O_RDWR.
+        info.lines()
+            .find_map(|l| l.strip_prefix("flags:"))
+            .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+            .is_some_and(|flags| flags & 0o3 == 0o2)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
+}
+
 /// A writer whose errors say what was being written: `cannot write to NAME: why`.
 #[derive(Debug)]
 pub struct Named<W> {

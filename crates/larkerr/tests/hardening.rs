@@ -110,6 +110,28 @@ fn write_errors_name_what_was_written() {
 }
 
 #[test]
+fn a_closed_stdout_is_an_error_not_silent_success() {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_larkerr");
+    let sh = |script: &str| {
+        std::process::Command::new("sh").arg("-c").arg(script).arg(bin).output().unwrap()
+    };
+    for args in ["list", "explain 99991663", "export --format csv"] {
+        let out = sh(&format!("exec \"$0\" {args} >&-"));
+        assert_eq!(out.status.code(), Some(2), "{args}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "larkerr: cannot write to stdout: it is closed\n"
+        );
+    }
+    // `>/dev/null` is a place to write to, not a closed stdout.
+    let out = sh("exec \"$0\" list >/dev/null");
+    assert_eq!((out.status.code(), out.stderr.as_slice()), (Some(0), &b""[..]));
+}
+
+#[test]
 fn a_huge_argument_is_not_echoed_back_in_full() {
     let big = "x".repeat(100 * 1024);
     let file = format!("/nonexistent-dir/{big}");
