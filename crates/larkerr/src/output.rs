@@ -42,8 +42,11 @@ pub struct GlobalArgs {
 /// once from the global options and the environment, then passed down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Printer {
-    /// Whether to emit ANSI styles.
+    /// Whether to emit ANSI styles on stdout.
     pub color: bool,
+    /// Whether to emit ANSI styles on stderr (a log, such as `larkerr mock`'s request
+    /// log): the same choice, with `auto` asking whether stderr is a terminal.
+    pub color_stderr: bool,
     /// Columns to wrap prose at.
     pub width: usize,
     /// Whether `width` was asked for (`--width`, `COLUMNS`) or measured on a terminal,
@@ -59,13 +62,13 @@ impl Printer {
     /// whether stdout is a terminal) and the width (`--width`, else `COLUMNS`, else the
     /// terminal's width, else [`DEFAULT_WIDTH`]).
     pub fn resolve(args: &GlobalArgs) -> Printer {
-        let color = match args.color {
+        let color_of = |auto: anstream::ColorChoice| match args.color {
             ColorWhen::Always => true,
             ColorWhen::Never => false,
-            ColorWhen::Auto => {
-                anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
-            }
+            ColorWhen::Auto => auto != anstream::ColorChoice::Never,
         };
+        let color = color_of(anstream::AutoStream::choice(&io::stdout()));
+        let color_stderr = color_of(anstream::AutoStream::choice(&io::stderr()));
         let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok());
         let terminal = || {
             let stdout = io::stdout();
@@ -80,7 +83,12 @@ impl Printer {
             .or(columns.filter(|&c| c > 0))
             .or_else(terminal)
             .map(|w| w.clamp(20, 1000));
-        Printer { color, width: measured.unwrap_or(DEFAULT_WIDTH), width_known: measured.is_some() }
+        Printer {
+            color,
+            color_stderr,
+            width: measured.unwrap_or(DEFAULT_WIDTH),
+            width_known: measured.is_some(),
+        }
     }
 
     /// Plain output at `width` columns: no colour, width not measured.
@@ -90,7 +98,7 @@ impl Printer {
     /// assert!(!p.color);
     /// ```
     pub const fn plain(width: usize) -> Printer {
-        Printer { color: false, width, width_known: false }
+        Printer { color: false, color_stderr: false, width, width_known: false }
     }
 
     /// Appends `text` to `out`, control characters escaped, in `tone` when colouring.
@@ -319,5 +327,36 @@ impl Tone {
             Tone::Added => Style::new().fg_color(Some(AnsiColor::Green.into())),
             Tone::Removed => Style::new().fg_color(Some(AnsiColor::Red.into())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_choice_is_resolved_for_both_streams_and_the_option_wins() {
+        for (when, expect) in [(ColorWhen::Always, true), (ColorWhen::Never, false)] {
+            let p = Printer::resolve(&GlobalArgs { color: when, width: Some(50) });
+            assert_eq!(
+                (p.color, p.color_stderr, p.width, p.width_known),
+                (expect, expect, 50, true)
+            );
+        }
+    }
+
+    #[test]
+    fn painted_text_is_escaped_and_styled_only_in_colour() {
+        let plain = Printer::plain(80);
+        let colour = Printer { color: true, ..plain };
+        let mut out = String::new();
+        plain.paint(&mut out, "a\u{1b}[2Jb\r", Tone::Warn);
+        assert_eq!(out, "a\\u{1b}[2Jb\\r");
+        out.clear();
+        colour.paint(&mut out, "a\u{7}", Tone::Warn);
+        assert_eq!(out, format!("{}a\\u{{7}}{:#}", Tone::Warn.style(), Tone::Warn.style()));
+        out.clear();
+        colour.paint(&mut out, "plain", Tone::Plain);
+        assert_eq!(out, "plain");
     }
 }
