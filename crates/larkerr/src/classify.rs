@@ -11,11 +11,11 @@ use std::path::PathBuf;
 use lark_errors::catalog::Language;
 use lark_errors::diagnose::{Basis, Diagnosis, diagnose};
 use lark_errors::template::MatchQuality;
-use lark_errors::{Action, Entry};
+use lark_errors::{Action, Entry, platform};
 
 use crate::Status;
 use crate::explain::{field_at, heading, text};
-use crate::output::{self, Settings, Tone};
+use crate::output::{self, Printer, Tone};
 use crate::words::{self, Lang};
 use crate::{http, input, render};
 
@@ -41,7 +41,7 @@ pub struct Args {
 
 /// Parses `Name: value`.
 fn parse_header(text: &str) -> Result<(String, String), String> {
-    let shown: String = text.chars().take(60).collect();
+    let shown = crate::render::truncate(text, 60);
     let (name, value) = text
         .split_once(':')
         .ok_or_else(|| format!("`{shown}` is not a header (expected `Name: value`)"))?;
@@ -53,8 +53,10 @@ fn parse_header(text: &str) -> Result<(String, String), String> {
 }
 
 /// Runs `larkerr classify`.
-pub fn run(args: &Args) -> io::Result<Status> {
-    let text = match input::read_text(args.file.as_deref()) {
+pub fn run(args: &Args, p: Printer) -> io::Result<Status> {
+    // A status or headers are evidence enough: an empty body is a body too.
+    let allow_empty = args.status.is_some() || !args.headers.is_empty();
+    let text = match input::read_text(args.file.as_deref(), allow_empty) {
         Ok(text) => text,
         Err(e) => {
             output::error(e);
@@ -91,7 +93,7 @@ pub fn run(args: &Args) -> io::Result<Status> {
         writeln!(out)?;
     } else {
         let mut text = String::new();
-        write_diagnosis(&mut text, &d, args.lang.map(Language::from), output::settings());
+        write_diagnosis(&mut text, &d, args.lang.map(Language::from), p);
         out.write_all(text.as_bytes())?;
     }
     out.flush()?;
@@ -101,12 +103,12 @@ pub fn run(args: &Args) -> io::Result<Status> {
 /// Width of the diagnosis labels (`missing scopes`, `troubleshooter`).
 const LABEL: usize = 14;
 
-fn line(out: &mut String, label: &str, value: &[(String, Tone)], s: Settings) {
+fn line(out: &mut String, label: &str, value: &[(String, Tone)], s: Printer) {
     field_at(out, label, LABEL, value, s);
 }
 
 /// Appends the diagnosis in words.
-fn write_diagnosis(out: &mut String, d: &Diagnosis, lang: Option<Language>, s: Settings) {
+fn write_diagnosis(out: &mut String, d: &Diagnosis, lang: Option<Language>, s: Printer) {
     let code = d.code.map_or_else(|| "no code".to_owned(), |c| c.to_string());
     heading(out, &code, d.message.as_deref().unwrap_or("(no message)"), s);
     let basis = words::basis(d.basis);
@@ -139,7 +141,10 @@ fn write_diagnosis(out: &mut String, d: &Diagnosis, lang: Option<Language>, s: S
             out,
             "wait",
             &text(
-                "no x-ogw-ratelimit-reset header: back off exponentially, with jitter",
+                format!(
+                    "no {} header: back off exponentially, with jitter",
+                    platform::header::RATELIMIT_RESET
+                ),
                 Tone::Plain,
             ),
             s,
@@ -180,13 +185,14 @@ fn write_diagnosis(out: &mut String, d: &Diagnosis, lang: Option<Language>, s: S
         line(out, "body", &text(why.clone(), Tone::Warn), s);
     }
     if let Some(entry) = d.entry {
-        let (advice, shown, note) = words::advice(entry, lang);
+        let choice = entry.advice_for(lang);
+        let (advice, shown, note) = (choice.text, choice.language, words::advice_note(&choice));
         let mut label = vec![(format!("({shown})"), Tone::Dim)];
         if let Some(note) = note {
             label.push((format!(" {note}"), Tone::Dim));
         }
         line(out, "advice", &label, s);
-        out.push_str(&render::markdown(advice, 4, s.width, s.color));
+        out.push_str(&render::markdown(advice, 4, s));
     }
 }
 
@@ -211,7 +217,7 @@ fn help_value(url: &str, description: Option<&str>) -> Vec<(String, Tone)> {
 
 /// The missing scopes, and where to request them: the response's own help links,
 /// else the developer console.
-fn write_scopes(out: &mut String, d: &Diagnosis, s: Settings) {
+fn write_scopes(out: &mut String, d: &Diagnosis, s: Printer) {
     if d.missing_scopes.is_empty() {
         return;
     }
@@ -221,9 +227,12 @@ fn write_scopes(out: &mut String, d: &Diagnosis, s: Settings) {
             out,
             "request them",
             &text(
-                "in the developer console (https://open.feishu.cn/app, Lark: \
-                 https://open.larksuite.com/app): your app, Permissions & Scopes; \
-                 then release a new version",
+                format!(
+                    "in the developer console ({}/app, Lark: {}/app): your app, \
+                     Permissions & Scopes; then release a new version",
+                    platform::host::FEISHU,
+                    platform::host::LARK
+                ),
                 Tone::Plain,
             ),
             s,

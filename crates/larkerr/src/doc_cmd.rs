@@ -11,6 +11,7 @@ use lark_errors_page::diff::{self, CheckReport, Diff, PageSummary, RowText, Word
 use lark_errors_page::doc::Document;
 
 use crate::Status;
+use crate::output::{self, Printer, Tone};
 
 /// Check a copy of the error-code page, or compare two copies (for maintainers).
 #[derive(Debug, clap::Args)]
@@ -73,10 +74,10 @@ struct DiffArgs {
     json: bool,
 }
 
-pub fn run(args: &Args) -> io::Result<Status> {
+pub fn run(args: &Args, p: Printer) -> io::Result<Status> {
     match &args.command {
-        DocCommand::Check(a) => check(a),
-        DocCommand::Diff(a) => diff_cmd(a),
+        DocCommand::Check(a) => check(a, p),
+        DocCommand::Diff(a) => diff_cmd(a, p),
     }
 }
 
@@ -122,13 +123,7 @@ fn not_clean(path: &Path, problems: &[(usize, String)], listed: bool) {
     ));
 }
 
-const BOLD: &str = "\x1b[1m";
-const RED: &str = "\x1b[31m";
-const GREEN: &str = "\x1b[32m";
-const YELLOW: &str = "\x1b[33m";
-const RESET: &str = "\x1b[0m";
-
-fn check(args: &CheckArgs) -> io::Result<Status> {
+fn check(args: &CheckArgs, p: Printer) -> io::Result<Status> {
     let text = read(&args.file)?;
     let report = diff::check(&text);
     let status = if report.is_clean() { Status::Found } else { Status::Usage };
@@ -147,19 +142,20 @@ fn check(args: &CheckArgs) -> io::Result<Status> {
             report: &'a CheckReport,
         }
         let json = Json { file: args.file.display().to_string(), report: &report };
-        let mut out = io::stdout().lock();
+        let mut out = output::stdout();
         serde_json::to_writer_pretty(&mut out, &json)?;
         writeln!(out)?;
         out.flush()?;
         failed();
         return Ok(status);
     }
-    let mut out = anstream::stdout().lock();
+    let mut out = output::stdout();
     let s = &report.summary;
-    let file = args.file.display();
-    writeln!(out, "{BOLD}{file}{RESET}")?;
-    let field =
-        |out: &mut dyn Write, name: &str, value: &str| writeln!(out, "  {name:<12} {value}");
+    let file = args.file.display().to_string();
+    writeln!(out, "{}", p.styled(&file, Tone::Strong))?;
+    let field = |out: &mut dyn Write, name: &str, value: &str| {
+        writeln!(out, "  {name:<12} {}", p.styled(value, Tone::Plain))
+    };
     field(&mut out, "title", s.title.as_deref().unwrap_or("(none)"))?;
     field(&mut out, "source URL", s.source_url.as_deref().unwrap_or("(none)"))?;
     field(&mut out, "date", &s.updated.map_or("(none)".to_owned(), |d| d.to_string()))?;
@@ -186,9 +182,10 @@ fn check(args: &CheckArgs) -> io::Result<Status> {
         field(&mut out, "problems", "none")?;
     } else {
         let n = report.problems.len();
-        field(&mut out, "problems", &format!("{RED}{n}{RESET}"))?;
-        for p in &report.problems {
-            writeln!(out, "{file}:{}: {}", p.line, p.message)?;
+        writeln!(out, "  {:<12} {}", "problems", p.styled(&n.to_string(), Tone::Removed))?;
+        for problem in &report.problems {
+            let line = format!("{file}:{}: {}", problem.line, problem.message);
+            writeln!(out, "{}", p.styled(&line, Tone::Plain))?;
         }
     }
     out.flush()?;
@@ -228,7 +225,7 @@ fn load(path: &Path) -> io::Result<Result<Side, Status>> {
     Ok(Err(Status::Usage))
 }
 
-fn diff_cmd(args: &DiffArgs) -> io::Result<Status> {
+fn diff_cmd(args: &DiffArgs, p: Printer) -> io::Result<Status> {
     let (old, new) = match (args.builtin, args.files.as_slice()) {
         (true, [new]) => {
             let source = lark_errors::sources().first().map_or("", |s| s.file);
@@ -261,13 +258,13 @@ fn diff_cmd(args: &DiffArgs) -> io::Result<Status> {
             diff: &'a Diff,
         }
         let json = Json { old_file: old.file.as_deref(), new_file: new.file.as_deref(), diff: &d };
-        let mut out = io::stdout().lock();
+        let mut out = output::stdout();
         serde_json::to_writer_pretty(&mut out, &json)?;
         writeln!(out)?;
         out.flush()?;
     } else {
-        let mut out = anstream::stdout().lock();
-        render_diff(&mut out, &old.label, &new.label, &d)?;
+        let mut out = output::stdout();
+        render_diff(&mut out, &old.label, &new.label, &d, p)?;
         out.flush()?;
     }
     Ok(Status::Found)
@@ -280,75 +277,96 @@ fn usage(msg: &str) -> io::Result<Status> {
     Ok(Status::Usage)
 }
 
-fn render_diff(out: &mut dyn Write, old: &str, new: &str, d: &Diff) -> io::Result<()> {
-    page_line(out, "old", old, &d.old)?;
-    page_line(out, "new", new, &d.new)?;
+fn render_diff(out: &mut dyn Write, old: &str, new: &str, d: &Diff, p: Printer) -> io::Result<()> {
+    page_line(out, "old", old, &d.old, p)?;
+    page_line(out, "new", new, &d.new, p)?;
     if !d.advice_compared {
         writeln!(
             out,
-            "\n{YELLOW}note:{RESET} the pages are in different languages ({} and {}): only codes \
+            "\n{} the pages are in different languages ({} and {}): only codes \
              and messages are compared, not advice.",
-            d.old.language, d.new.language
+            p.styled("note:", Tone::Warn),
+            d.old.language,
+            d.new.language
         )?;
     }
 
     if !d.added.is_empty() {
-        heading(out, "added", d.added.len(), "code")?;
+        heading(out, "added", d.added.len(), "code", p)?;
         for c in &d.added {
             for r in &c.rows {
-                row(out, c.code, r, "new", GREEN)?;
+                row(out, c.code, r, "new", Tone::Added, p)?;
             }
         }
     }
     if !d.removed.is_empty() {
-        heading(out, "removed", d.removed.len(), "code")?;
+        heading(out, "removed", d.removed.len(), "code", p)?;
         for c in &d.removed {
             for r in &c.rows {
-                row(out, c.code, r, "old", RED)?;
+                row(out, c.code, r, "old", Tone::Removed, p)?;
             }
         }
     }
     if !d.message_changed.is_empty() {
-        heading(out, "message changed", d.message_changed.len(), "entry")?;
+        heading(out, "message changed", d.message_changed.len(), "entry", p)?;
         for m in &d.message_changed {
-            writeln!(out, "  {BOLD}{}{RESET}  (line {} -> {})", m.code, m.old_line, m.new_line)?;
-            text(out, "-", RED, &m.old)?;
-            text(out, "+", GREEN, &m.new)?;
+            let code = m.code.to_string();
+            writeln!(
+                out,
+                "  {}  (line {} -> {})",
+                p.styled(&code, Tone::Strong),
+                m.old_line,
+                m.new_line
+            )?;
+            text(out, "-", Tone::Removed, &m.old, p)?;
+            text(out, "+", Tone::Added, &m.new, p)?;
         }
     }
     if !d.advice_changed.is_empty() {
-        heading(out, "advice changed", d.advice_changed.len(), "entry")?;
+        heading(out, "advice changed", d.advice_changed.len(), "entry", p)?;
         for a in &d.advice_changed {
+            let code = a.code.to_string();
             writeln!(
                 out,
-                "  {BOLD}{}{RESET}  {}  (line {} -> {})",
-                a.code, a.message, a.old_line, a.new_line
+                "  {}  {}  (line {} -> {})",
+                p.styled(&code, Tone::Strong),
+                p.styled(&a.message, Tone::Plain),
+                a.old_line,
+                a.new_line
             )?;
-            text(out, "-", RED, &a.old)?;
-            text(out, "+", GREEN, &a.new)?;
+            text(out, "-", Tone::Removed, &a.old, p)?;
+            text(out, "+", Tone::Added, &a.new, p)?;
             write!(out, "    ~ ")?;
-            words(out, &a.words)?;
+            words(out, &a.words, p)?;
             writeln!(out)?;
         }
     }
-    for (name, list, side, colour) in [
-        ("duplicates gained", &d.duplicates_gained, "new", GREEN),
-        ("duplicates lost", &d.duplicates_lost, "old", RED),
+    for (name, list, side, tone) in [
+        ("duplicates gained", &d.duplicates_gained, "new", Tone::Added),
+        ("duplicates lost", &d.duplicates_lost, "old", Tone::Removed),
     ] {
         if list.is_empty() {
             continue;
         }
-        heading(out, name, list.len(), "code")?;
+        heading(out, name, list.len(), "code", p)?;
         for c in list {
-            writeln!(out, "  {BOLD}{}{RESET}  {} -> {} rows", c.code, c.old_count, c.new_count)?;
+            let code = c.code.to_string();
+            writeln!(
+                out,
+                "  {}  {} -> {} rows",
+                p.styled(&code, Tone::Strong),
+                c.old_count,
+                c.new_count
+            )?;
             for r in &c.rows {
                 let sign = if side == "new" { "+" } else { "-" };
-                writeln!(out, "    {colour}{sign} {}{RESET}  ({side} line {})", r.message, r.line)?;
+                let text = format!("{sign} {}", r.message);
+                writeln!(out, "    {}  ({side} line {})", p.styled(&text, tone), r.line)?;
             }
         }
     }
     if !d.cosmetic.is_empty() {
-        heading(out, "cosmetic only, not counted as changes", d.cosmetic.len(), "entry")?;
+        heading(out, "cosmetic only, not counted as changes", d.cosmetic.len(), "entry", p)?;
         for c in &d.cosmetic {
             let kinds: Vec<&str> = c.kinds.iter().map(|k| k.describe()).collect();
             writeln!(
@@ -365,7 +383,7 @@ fn render_diff(out: &mut dyn Write, old: &str, new: &str, d: &Diff) -> io::Resul
 
     writeln!(out)?;
     if !d.has_changes() && d.cosmetic.is_empty() {
-        writeln!(out, "{BOLD}no differences{RESET}")?;
+        writeln!(out, "{}", p.styled("no differences", Tone::Strong))?;
         return Ok(());
     }
     let mut parts = vec![
@@ -379,63 +397,100 @@ fn render_diff(out: &mut dyn Write, old: &str, new: &str, d: &Diff) -> io::Resul
     let (gained, lost) = (d.duplicates_gained.len(), d.duplicates_lost.len());
     parts.push(format!("{gained} duplicate{} gained", plural(gained)));
     parts.push(format!("{lost} duplicate{} lost", plural(lost)));
-    writeln!(out, "{BOLD}summary:{RESET} {}; {} cosmetic", parts.join(", "), d.cosmetic.len())?;
+    writeln!(
+        out,
+        "{} {}; {} cosmetic",
+        p.styled("summary:", Tone::Strong),
+        parts.join(", "),
+        d.cosmetic.len()
+    )?;
     Ok(())
 }
 
-fn page_line(out: &mut dyn Write, which: &str, label: &str, s: &PageSummary) -> io::Result<()> {
-    writeln!(out, "{BOLD}{which}{RESET}  {label}")?;
-    writeln!(
-        out,
-        "     {}, {}, {}: {} rows, {} codes",
+fn page_line(
+    out: &mut dyn Write,
+    which: &str,
+    label: &str,
+    s: &PageSummary,
+    p: Printer,
+) -> io::Result<()> {
+    writeln!(out, "{}  {}", p.styled(which, Tone::Strong), p.styled(label, Tone::Plain))?;
+    let line = format!(
+        "{}, {}, {}: {} rows, {} codes",
         s.title.as_deref().unwrap_or("(untitled)"),
         s.language,
         s.updated.map_or("(undated)".to_owned(), |d| d.to_string()),
         s.rows,
         s.distinct_codes
-    )
+    );
+    writeln!(out, "     {}", p.styled(&line, Tone::Plain))
 }
 
-fn heading(out: &mut dyn Write, name: &str, n: usize, unit: &str) -> io::Result<()> {
+fn heading(out: &mut dyn Write, name: &str, n: usize, unit: &str, p: Printer) -> io::Result<()> {
     let units = match (unit, n) {
         (_, 1) => unit.to_owned(),
         ("entry", _) => "entries".to_owned(),
         _ => format!("{unit}s"),
     };
-    writeln!(out, "\n{BOLD}{name}{RESET} ({n} {units})")
+    writeln!(out, "\n{} ({n} {units})", p.styled(name, Tone::Strong))
 }
 
 /// A row of an added or removed code: code, message, line, then the advice indented.
-fn row(out: &mut dyn Write, code: u32, r: &RowText, side: &str, colour: &str) -> io::Result<()> {
-    writeln!(out, "  {colour}{BOLD}{code}{RESET}  {}  ({side} line {})", r.message, r.line)?;
+fn row(
+    out: &mut dyn Write,
+    code: u32,
+    r: &RowText,
+    side: &str,
+    tone: Tone,
+    p: Printer,
+) -> io::Result<()> {
+    let code = code.to_string();
+    writeln!(
+        out,
+        "  {}  {}  ({side} line {})",
+        p.styled(&code, tone),
+        p.styled(&r.message, Tone::Plain),
+        r.line
+    )?;
     for line in r.advice.lines() {
-        writeln!(out, "        {line}")?;
+        writeln!(out, "        {}", p.styled(line, Tone::Plain))?;
     }
     Ok(())
 }
 
 /// `    - text`, continuation lines indented under the text.
-fn text(out: &mut dyn Write, sign: &str, colour: &str, body: &str) -> io::Result<()> {
+fn text(out: &mut dyn Write, sign: &str, tone: Tone, body: &str, p: Printer) -> io::Result<()> {
     let mut lines = body.lines();
-    writeln!(out, "    {colour}{sign} {}{RESET}", lines.next().unwrap_or(""))?;
+    let first = format!("{sign} {}", lines.next().unwrap_or(""));
+    writeln!(out, "    {}", p.styled(&first, tone))?;
     for line in lines {
-        writeln!(out, "    {colour}  {line}{RESET}")?;
+        writeln!(out, "    {}", p.styled(&format!("  {line}"), tone))?;
     }
     Ok(())
 }
 
-/// The word diff inline: `[-removed-]{+added+}`, coloured on a terminal.
-fn words(out: &mut dyn Write, changes: &[WordChange]) -> io::Result<()> {
+/// The word diff inline: `[-removed-]{+added+}`, coloured on a terminal. Line breaks
+/// inside a run continue it on an indented line.
+fn words(out: &mut dyn Write, changes: &[WordChange], p: Printer) -> io::Result<()> {
+    // Writes `text` in `tone`, its line breaks as a break and the indentation.
+    let piece = |out: &mut dyn Write, text: &str, tone: Tone| -> io::Result<()> {
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                write!(out, "\n      ")?;
+            }
+            write!(out, "{}", p.styled(line, tone))?;
+        }
+        Ok(())
+    };
     for c in changes {
         // Keep the whitespace before a run outside its markers.
         let body = c.text.trim_start();
         let gap = &c.text[..c.text.len() - body.len()];
-        let gap = gap.replace('\n', "\n      ");
-        let body = body.replace('\n', "\n      ");
+        piece(out, gap, Tone::Plain)?;
         match c.op {
-            WordOp::Same => write!(out, "{gap}{body}")?,
-            WordOp::Removed => write!(out, "{gap}{RED}[-{body}-]{RESET}")?,
-            WordOp::Added => write!(out, "{gap}{GREEN}{{+{body}+}}{RESET}")?,
+            WordOp::Same => piece(out, body, Tone::Plain)?,
+            WordOp::Removed => piece(out, &format!("[-{body}-]"), Tone::Removed)?,
+            WordOp::Added => piece(out, &format!("{{+{body}+}}"), Tone::Added)?,
         }
     }
     Ok(())

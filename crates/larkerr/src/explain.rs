@@ -6,7 +6,7 @@ use lark_errors::Entry;
 use lark_errors::catalog::Language;
 
 use crate::Status;
-use crate::output::{self, Settings, Tone, paint};
+use crate::output::{self, Printer, Tone};
 use crate::render;
 use crate::words::{self, Lang};
 
@@ -28,10 +28,11 @@ pub struct Args {
 /// Parses a code argument; clap turns the error into a usage error (exit 2).
 pub(crate) fn parse_code(text: &str) -> Result<u32, String> {
     let t = text.trim();
-    let shown: String = text.chars().take(40).collect();
+    let shown = crate::render::truncate(text, 40);
     if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!(
-            "`{shown}` is not an error code (expected a non-negative integer like 99991663)"
+            "`{shown}` is not an error code (expected a non-negative integer like {})",
+            lark_errors::platform::code::INVALID_ACCESS_TOKEN
         ));
     }
     t.parse()
@@ -39,8 +40,7 @@ pub(crate) fn parse_code(text: &str) -> Result<u32, String> {
 }
 
 /// Runs `larkerr explain`.
-pub fn run(args: &Args) -> io::Result<Status> {
-    let settings = output::settings();
+pub fn run(args: &Args, settings: Printer) -> io::Result<Status> {
     let mut out = output::stdout();
     let mut status = Status::Found;
     let mut found: Vec<&'static Entry> = Vec::new();
@@ -74,7 +74,7 @@ pub fn run(args: &Args) -> io::Result<Status> {
 const LABEL_WIDTH: usize = 9;
 
 /// Appends `  label     value`, the value wrapped under itself.
-fn field(out: &mut String, label: &str, value: &[(String, Tone)], s: Settings) {
+fn field(out: &mut String, label: &str, value: &[(String, Tone)], s: Printer) {
     field_at(out, label, LABEL_WIDTH, value, s);
 }
 
@@ -85,13 +85,13 @@ pub(crate) fn field_at(
     label: &str,
     label_width: usize,
     value: &[(String, Tone)],
-    s: Settings,
+    s: Printer,
 ) {
     out.push_str("  ");
-    paint(out, &format!("{label:<label_width$}"), Tone::Dim, s.color);
+    s.paint(out, &format!("{label:<label_width$}"), Tone::Dim);
     out.push_str("  ");
     let col = 2 + label_width.max(render::width(label)) + 2;
-    render::wrap(out, value, col, col, s.width, s.color);
+    render::wrap(out, value, col, col, s);
 }
 
 /// A value in one tone.
@@ -100,19 +100,20 @@ pub(crate) fn text(value: impl Into<String>, tone: Tone) -> Vec<(String, Tone)> 
 }
 
 /// The code and message heading an entry or diagnosis, the message wrapped under itself.
-pub(crate) fn heading(out: &mut String, code: &str, message: &str, s: Settings) {
-    paint(out, code, Tone::Strong, s.color);
+pub(crate) fn heading(out: &mut String, code: &str, message: &str, s: Printer) {
+    s.paint(out, code, Tone::Strong);
     out.push_str("  ");
     let col = render::width(code) + 2;
-    render::wrap(out, &text(message, Tone::Plain), col, col, s.width, s.color);
+    render::wrap(out, &text(message, Tone::Plain), col, col, s);
 }
 
 /// Appends the human form of an entry: heading, semantics, source and advice.
-pub(crate) fn write_entry(out: &mut String, entry: &Entry, lang: Option<Language>, s: Settings) {
+pub(crate) fn write_entry(out: &mut String, entry: &Entry, lang: Option<Language>, s: Printer) {
     heading(out, &entry.code().to_string(), entry.message(), s);
     let siblings = lark_errors::lookup(entry.code());
     if siblings.len() > 1 {
-        let n = siblings.iter().position(|e| std::ptr::eq(e, entry)).map_or(0, |i| i + 1);
+        // A code's entries are its rows on one page: the line tells them apart.
+        let n = siblings.iter().position(|e| e.line() == entry.line()).map_or(0, |i| i + 1);
         let times = match siblings.len() {
             2 => "twice".to_owned(),
             n => format!("{n} times"),
@@ -126,7 +127,8 @@ pub(crate) fn write_entry(out: &mut String, entry: &Entry, lang: Option<Language
     }
     write_semantics(out, entry, s);
     field(out, "reason", &text(entry.reason(), Tone::Plain), s);
-    let (advice, shown, note) = words::advice(entry, lang);
+    let choice = entry.advice_for(lang);
+    let (advice, shown, note) = (choice.text, choice.language, words::advice_note(&choice));
     let source = entry.source();
     let mut from = format!("{} ({}), line {}", source.title, source.updated, entry.line());
     if let (Language::En, Some(en)) = (shown, entry.english()) {
@@ -139,11 +141,11 @@ pub(crate) fn write_entry(out: &mut String, entry: &Entry, lang: Option<Language
         label.push((format!(" {note}"), Tone::Dim));
     }
     field(out, "advice", &label, s);
-    out.push_str(&render::markdown(advice, 4, s.width, s.color));
+    out.push_str(&render::markdown(advice, 4, s));
 }
 
 /// Appends the category, action, retryable, token and known HTTP status of an entry.
-fn write_semantics(out: &mut String, entry: &Entry, s: Settings) {
+fn write_semantics(out: &mut String, entry: &Entry, s: Printer) {
     let category = entry.category();
     field(out, "category", &words::category(category), s);
     let action = entry.action();

@@ -51,7 +51,7 @@ pub fn run(args: &Args) -> io::Result<Status> {
                     return Ok(Status::Usage);
                 }
             };
-            let mut out = BufWriter::new(file);
+            let mut out = BufWriter::new(output::Named::new(file, path.display().to_string()));
             write(&mut out, args.format, &entries)?;
             out.flush()?;
         }

@@ -38,7 +38,7 @@ pub fn parse(text: &str) -> Result<RawResponse<'_>, String> {
         let mut lines = block.lines();
         let status_line = lines.next().unwrap_or("").trim_end();
         let status = status_of(status_line).ok_or_else(|| {
-            let shown: String = status_line.chars().take(60).collect();
+            let shown = crate::render::truncate(status_line, 60);
             format!(
                 "`{shown}` is not an HTTP status line (expected e.g. `HTTP/1.1 400 Bad Request`)"
             )

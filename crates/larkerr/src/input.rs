@@ -1,5 +1,6 @@
 //! Reading a command's input (a file or stdin) with the limits every command shares:
-//! at most [`MAX_INPUT`] bytes, not empty, text (UTF-8 without NUL bytes).
+//! at most [`MAX_INPUT`] bytes, not empty (unless the command can do without it), text
+//! (UTF-8 without NUL bytes; a leading byte-order mark is dropped).
 
 use std::fmt;
 use std::fs::File;
@@ -28,6 +29,12 @@ pub enum InputError {
     TooLarge,
     /// The input contains NUL bytes.
     Binary,
+    /// The input is UTF-16 text (a UTF-16 byte-order mark, or the NUL byte of every
+    /// other byte that ASCII text in UTF-16 has); whether little-endian.
+    Utf16 {
+        /// Little-endian (`FF FE`, what Windows tools write) rather than big-endian.
+        little_endian: bool,
+    },
     /// The input is not UTF-8; the offset of the first bad byte.
     NotUtf8(usize),
 }
@@ -47,13 +54,23 @@ impl fmt::Display for InputError {
                 write!(f, "the input is larger than {} MiB", MAX_INPUT / (1024 * 1024))
             }
             InputError::Binary => f.write_str("the input is binary (it contains NUL bytes)"),
+            InputError::Utf16 { little_endian } => {
+                let (order, from) = if *little_endian { ("little", "LE") } else { ("big", "BE") };
+                write!(
+                    f,
+                    "the input is UTF-16 ({order}-endian) text, not UTF-8: convert it first, \
+                     e.g. `iconv -f UTF-16{from} -t UTF-8`"
+                )
+            }
             InputError::NotUtf8(at) => write!(f, "the input is not UTF-8 text (byte {at})"),
         }
     }
 }
 
-/// Reads the whole input: `path`, or stdin when it is `None` or `-`.
-pub fn read_text(path: Option<&Path>) -> Result<String, InputError> {
+/// Reads the whole input: `path`, or stdin when it is `None` or `-`. An empty input is
+/// an error unless `allow_empty` (a command that has other evidence, such as an HTTP
+/// status given as an option).
+pub fn read_text(path: Option<&Path>, allow_empty: bool) -> Result<String, InputError> {
     let path = path.filter(|p| p.as_os_str() != "-");
     let bytes = match path {
         Some(path) => {
@@ -70,7 +87,10 @@ pub fn read_text(path: Option<&Path>) -> Result<String, InputError> {
                 .map_err(|error| InputError::Unreadable { path: None, error })?
         }
     };
-    text(bytes)
+    match text(bytes) {
+        Err(InputError::Empty) if allow_empty => Ok(String::new()),
+        result => result,
+    }
 }
 
 /// Reads at most one byte more than [`MAX_INPUT`], so that a larger input is noticed
@@ -86,15 +106,45 @@ pub fn text(bytes: Vec<u8>) -> Result<String, InputError> {
     if bytes.len() as u64 > MAX_INPUT {
         return Err(InputError::TooLarge);
     }
+    if let Some(little_endian) = utf16(&bytes) {
+        return Err(InputError::Utf16 { little_endian });
+    }
     if bytes.contains(&0) {
         return Err(InputError::Binary);
     }
-    let text =
+    let mut text =
         String::from_utf8(bytes).map_err(|e| InputError::NotUtf8(e.utf8_error().valid_up_to()))?;
+    // A UTF-8 byte-order mark (Windows editors write one) says nothing about the content.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     if text.trim().is_empty() {
         return Err(InputError::Empty);
     }
     Ok(text)
+}
+
+/// Whether `bytes` look like UTF-16, and if so whether little-endian: a UTF-16
+/// byte-order mark, or (ASCII text in UTF-16) a NUL in every pair of the first 512 bytes,
+/// always on the same side.
+fn utf16(bytes: &[u8]) -> Option<bool> {
+    match bytes {
+        [0xFF, 0xFE, ..] => return Some(true),
+        [0xFE, 0xFF, ..] => return Some(false),
+        _ => {}
+    }
+    let head = &bytes[..bytes.len().min(512) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let pairs = head.chunks_exact(2);
+    if pairs.clone().all(|p| p[1] == 0 && p[0] != 0) {
+        Some(true)
+    } else if pairs.clone().all(|p| p[0] == 0 && p[1] != 0) {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -109,5 +159,19 @@ mod tests {
         let big = vec![b' '; MAX_INPUT as usize + 1];
         assert!(matches!(text(big), Err(InputError::TooLarge)));
         assert_eq!(text(b"{}".to_vec()).unwrap(), "{}");
+        assert_eq!(text(b"\xef\xbb\xbf{}".to_vec()).unwrap(), "{}");
+    }
+
+    #[test]
+    fn utf16_is_named() {
+        let le: Vec<u8> = "{\"code\":1}".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = "{\"code\":1}".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert!(matches!(text(le.clone()), Err(InputError::Utf16 { little_endian: true })));
+        assert!(matches!(text(be), Err(InputError::Utf16 { little_endian: false })));
+        let bom = [&[0xFF, 0xFE][..], &le].concat();
+        assert!(matches!(text(bom), Err(InputError::Utf16 { little_endian: true })));
+        // A stray NUL is binary, not UTF-16.
+        assert!(matches!(text(b"{\"code\":\0}".to_vec()), Err(InputError::Binary)));
+        assert!(matches!(text(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()), Err(InputError::Binary)));
     }
 }

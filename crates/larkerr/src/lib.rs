@@ -5,12 +5,13 @@
 //! that `cargo xtask man` renders the man pages from the very definition the binary
 //! parses ([`Cli`]).
 //!
-//! Exit statuses: 0 success, 1 nothing found, 2 bad usage or unreadable input.
+//! Exit statuses: 0 success, 1 nothing found, 2 bad usage, unreadable input or an
+//! output that cannot be written, 141 (quietly) when the reader of stdout left.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-use std::io::{self, Write};
+use std::io;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -33,8 +34,8 @@ mod words;
 /// Explain, search, classify and scan Feishu / Lark Open Platform error codes.
 ///
 /// Every answer comes from the catalog of the platform's error-code page ("通用错误码")
-/// built into lark-errors. Exit status: 0 success, 1 nothing found, 2 bad usage or
-/// unreadable input.
+/// built into lark-errors. Exit status: 0 success, 1 nothing found, 2 bad usage,
+/// unreadable input or unwritable output, 141 when the reader of stdout left.
 #[derive(Debug, Parser)]
 #[command(name = "larkerr", version, about, long_about = None)]
 pub struct Cli {
@@ -71,6 +72,10 @@ pub fn command() -> clap::Command {
     Cli::command()
 }
 
+/// The exit status when stdout's reader left (EPIPE): 128 + SIGPIPE, what a shell
+/// reports for a process killed by SIGPIPE.
+pub const BROKEN_PIPE: u8 = 141;
+
 /// Exit status for a finished command: 0 success, 1 nothing found, 2 bad usage or input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -98,22 +103,32 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };
-    output::init(&cli.global);
+    // Every command but the mock (which serves whether or not anyone reads its banner)
+    // exists to write to stdout: with stdout closed, say so rather than succeed.
+    if !matches!(cli.command, Command::Mock(_)) && output::stdout_closed() {
+        output::error("cannot write to stdout: it is closed");
+        return ExitCode::from(2);
+    }
+    // Colour and width are decided here, once, and handed to every command.
+    let printer = output::Printer::resolve(&cli.global);
     let result = match cli.command {
-        Command::Explain(args) => explain::run(&args),
-        Command::Search(args) => search::run(&args),
-        Command::List(args) => list::run(&args),
-        Command::Classify(args) => classify::run(&args),
+        Command::Explain(args) => explain::run(&args, printer),
+        Command::Search(args) => search::run(&args, printer),
+        Command::List(args) => list::run(&args, printer),
+        Command::Classify(args) => classify::run(&args, printer),
         Command::Export(args) => export::run(&args),
         Command::Completions(args) => completions::run(&args),
-        Command::Doc(args) => doc_cmd::run(&args),
-        Command::Scan(args) => scan::run(&args),
-        Command::Mock(args) => mock::run(&args),
+        Command::Doc(args) => doc_cmd::run(&args, printer),
+        Command::Scan(args) => scan::run(&args, printer),
+        Command::Mock(args) => mock::run(&args, printer),
     };
     match result {
         Ok(status) => status.into(),
-        // `larkerr list | head -1`: the reader left, which is not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        // `larkerr list | head -1`: the reader left before the output ended. That is
+        // not worth a message (the reader chose to stop), but it is not success
+        // either: exit quietly with the status a shell reports for a process ended by
+        // SIGPIPE, as `cat` and `grep` do.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(BROKEN_PIPE),
         Err(e) => {
             output::error(format_args!("{e}"));
             ExitCode::from(2)
@@ -145,10 +160,19 @@ fn usage_error(e: &clap::Error) -> ExitCode {
                 .take_while(|l| !l.trim().is_empty())
                 .map(str::trim)
                 .collect();
-            let message = paragraph.join(" ");
+            let mut message = paragraph.join(" ");
+            // clap quotes the bad value in full: show its start only (our own value
+            // parsers quote their start again).
+            if let Some(clap::error::ContextValue::String(value)) =
+                e.get(clap::error::ContextKind::InvalidValue)
+            {
+                let shown = render::truncate(value, 40);
+                if shown.len() < value.len() {
+                    message = message.replacen(value.as_str(), &shown, 1);
+                }
+            }
             let message = message.strip_prefix("error: ").unwrap_or(&message);
-            let mut stderr = io::stderr().lock();
-            let _ = writeln!(stderr, "larkerr: {message} (see `larkerr --help`)");
+            output::error(format_args!("{message} (see `larkerr --help`)"));
             ExitCode::from(2)
         }
     }

@@ -7,7 +7,7 @@ use lark_errors::{Action, Category, Entry, TokenKind};
 
 use crate::Status;
 use crate::export;
-use crate::output::{self, Settings, Tone, paint};
+use crate::output::{self, Printer, Tone};
 use crate::render;
 
 /// List the catalog.
@@ -63,7 +63,7 @@ impl Args {
 }
 
 /// Runs `larkerr list`.
-pub fn run(args: &Args) -> io::Result<Status> {
+pub fn run(args: &Args, p: Printer) -> io::Result<Status> {
     let entries: Vec<&'static Entry> =
         lark_errors::entries().iter().filter(|e| args.keeps(e)).collect();
     let mut out = output::stdout();
@@ -73,7 +73,7 @@ pub fn run(args: &Args) -> io::Result<Status> {
     } else if args.csv {
         export::write_csv(&mut out, &entries)?;
     } else if !entries.is_empty() {
-        write_table(&mut out, &entries, output::settings())?;
+        write_table(&mut out, &entries, p)?;
     }
     out.flush()?;
     if entries.is_empty() {
@@ -91,7 +91,7 @@ fn short_token(token: Option<TokenKind>) -> &'static str {
 
 /// Writes the human table: code, category, action, token, message. The message is cut
 /// to the width when the width is known (a terminal, `--width` or `COLUMNS`).
-fn write_table(out: &mut impl Write, entries: &[&Entry], s: Settings) -> io::Result<()> {
+fn write_table(out: &mut impl Write, entries: &[&Entry], s: Printer) -> io::Result<()> {
     let widest = |f: &dyn Fn(&Entry) -> usize, min: usize| {
         entries.iter().map(|e| f(e)).max().unwrap_or(0).max(min)
     };
@@ -106,11 +106,11 @@ fn write_table(out: &mut impl Write, entries: &[&Entry], s: Settings) -> io::Res
         "{:<code_w$}  {:<cat_w$}  {:<act_w$}  {:<tok_w$}  MESSAGE",
         "CODE", "CATEGORY", "ACTION", "TOKEN"
     );
-    paint(&mut line, &header, Tone::Dim, s.color);
+    s.paint(&mut line, &header, Tone::Dim);
     writeln!(out, "{line}")?;
     for e in entries {
         line.clear();
-        paint(&mut line, &format!("{:<code_w$}", e.code()), Tone::Strong, s.color);
+        s.paint(&mut line, &format!("{:<code_w$}", e.code()), Tone::Strong);
         let token = short_token(e.token());
         line.push_str(&format!(
             "  {:<cat_w$}  {:<act_w$}  {:<tok_w$}  ",

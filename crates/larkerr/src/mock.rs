@@ -1,12 +1,13 @@
 //! `larkerr mock`: run the mock Feishu Open API server of `lark-errors-mock`.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use lark_errors_mock::{Config, MockServer, RequestLog};
 
 use crate::Status;
+use crate::output::Printer;
 
 /// Run a mock Feishu / Lark Open API server that answers with the documented errors.
 ///
@@ -37,18 +38,10 @@ pub struct Args {
 }
 
 /// Starts the server and serves until Ctrl-C.
-pub fn run(args: &Args) -> io::Result<Status> {
+pub fn run(args: &Args, printer: Printer) -> io::Result<Status> {
     let config = match &args.config {
         Some(path) => Config::from_file(path).map_err(|e| io::Error::other(e.to_string()))?,
         None => Config::default(),
-    };
-    // The global `--color` choice (resolved in `output::init`), applied to stderr.
-    let color = match anstream::ColorChoice::global() {
-        anstream::ColorChoice::Never => false,
-        anstream::ColorChoice::Always | anstream::ColorChoice::AlwaysAnsi => true,
-        anstream::ColorChoice::Auto => {
-            io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
@@ -56,7 +49,7 @@ pub fn run(args: &Args) -> io::Result<Status> {
         let server = if args.quiet {
             MockServer::bind(config, addr).await
         } else {
-            MockServer::bind_logged(config, addr, RequestLog::stderr(color)).await
+            MockServer::bind_logged(config, addr, RequestLog::stderr(printer.color_stderr)).await
         }
         .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
         // The banner is best-effort: a server whose stdout was closed keeps serving.

@@ -8,13 +8,14 @@
 //! line, inline code marked with backticks (and coloured on a terminal).
 //!
 //! ```
-//! let text = larkerr::render::markdown("- see [docs](https://x.y/z) and `curl a`", 0, 80, false);
+//! let p = larkerr::output::Printer::plain(80);
+//! let text = larkerr::render::markdown("- see [docs](https://x.y/z) and `curl a`", 0, p);
 //! assert_eq!(text, "• see docs (https://x.y/z) and `curl a`\n");
 //! ```
 
 use unicode_width::UnicodeWidthChar;
 
-use crate::output::{Tone, paint};
+use crate::output::{Printer, Tone};
 
 /// Columns `c` takes in a terminal: 2 for CJK and other wide characters, 0 for
 /// combining and control characters, else 1.
@@ -277,23 +278,17 @@ fn atoms(spans: &[(String, Tone)]) -> Vec<Atom> {
     out
 }
 
-/// Wraps styled text to `width` columns: the first line starts at column `first`
+/// Wraps styled text to the printer's width: the first line starts at column `first`
 /// (already written by the caller), later lines are indented by `hang` spaces. Atoms
 /// wider than a line (long URLs) get a line of their own and are never split.
 /// Appends the lines, each ending in `\n`, to `out`.
-pub fn wrap(
-    out: &mut String,
-    spans: &[(String, Tone)],
-    first: usize,
-    hang: usize,
-    width: usize,
-    color: bool,
-) {
+pub fn wrap(out: &mut String, spans: &[(String, Tone)], first: usize, hang: usize, p: Printer) {
+    let width = p.width;
     // Runs of one tone are painted once, not atom by atom.
     let mut run = String::new();
     let mut run_tone = Tone::Plain;
     let flush = |out: &mut String, run: &mut String, tone: Tone| {
-        paint(out, run, tone, color);
+        p.paint(out, run, tone);
         run.clear();
     };
     let mut col = first;
@@ -360,8 +355,8 @@ fn list_item(text: &str) -> Option<(String, &str)> {
 }
 
 /// Renders the platform's markdown advice for a terminal, every line indented by at
-/// least `indent` spaces and wrapped to `width` columns (see the module docs).
-pub fn markdown(text: &str, indent: usize, width: usize, color: bool) -> String {
+/// least `indent` spaces and wrapped to the printer's width (see the module docs).
+pub fn markdown(text: &str, indent: usize, p: Printer) -> String {
     let mut out = String::new();
     // Open list items: (source indentation of the marker, column of the item's text).
     let mut open: Vec<(usize, usize)> = Vec::new();
@@ -386,7 +381,7 @@ pub fn markdown(text: &str, indent: usize, width: usize, color: bool) -> String 
         let (first_col, hang, content) = match &item {
             Some((marker, rest)) => {
                 out.extend(std::iter::repeat_n(' ', col));
-                paint(&mut out, marker, Tone::Dim, color);
+                p.paint(&mut out, marker, Tone::Dim);
                 out.push(' ');
                 let text_col = col + width_of(marker) + 1;
                 open.push((src_indent, text_col));
@@ -397,7 +392,7 @@ pub fn markdown(text: &str, indent: usize, width: usize, color: bool) -> String 
                 (col, col, content)
             }
         };
-        block(&mut out, content, first_col, hang, width, color);
+        block(&mut out, content, first_col, hang, p);
     }
     if out.is_empty() {
         out.push('\n');
@@ -411,7 +406,7 @@ fn width_of(s: &str) -> usize {
 
 /// One line of markdown content after its marker: text wrapped, images on lines of
 /// their own. The cursor is at column `first`.
-fn block(out: &mut String, content: &str, first: usize, hang: usize, width: usize, color: bool) {
+fn block(out: &mut String, content: &str, first: usize, hang: usize, p: Printer) {
     let mut pending: Vec<(String, Tone)> = Vec::new();
     let mut at_line_start = true;
     let mut col = first;
@@ -420,13 +415,13 @@ fn block(out: &mut String, content: &str, first: usize, hang: usize, width: usiz
             Span::Text(text, tone) => pending.push((text, tone)),
             Span::Image(url) => {
                 if pending.iter().any(|(t, _)| !t.trim().is_empty()) {
-                    wrap(out, &pending, col, hang, width, color);
+                    wrap(out, &pending, col, hang, p);
                     out.extend(std::iter::repeat_n(' ', hang));
                 }
                 pending.clear();
-                paint(out, "[image]", Tone::Dim, color);
+                p.paint(out, "[image]", Tone::Dim);
                 out.push(' ');
-                paint(out, &url, Tone::Url, color);
+                p.paint(out, &url, Tone::Url);
                 out.push('\n');
                 at_line_start = false;
                 col = hang;
@@ -435,7 +430,7 @@ fn block(out: &mut String, content: &str, first: usize, hang: usize, width: usiz
         }
     }
     if pending.iter().any(|(t, _)| !t.trim().is_empty()) {
-        wrap(out, &pending, col, hang, width, color);
+        wrap(out, &pending, col, hang, p);
     } else if at_line_start {
         out.push('\n');
     } else {
@@ -450,7 +445,7 @@ mod tests {
     use super::*;
 
     fn md(text: &str, width: usize) -> String {
-        markdown(text, 2, width, false)
+        markdown(text, 2, Printer::plain(width))
     }
 
     #[test]
@@ -483,7 +478,7 @@ mod tests {
         let out = md("1. set **open_id** with ```curl ifconfig.me```\n2. done", 80);
         assert_eq!(out, "  1. set open_id with `curl ifconfig.me`\n  2. done\n");
         // Colour marks bold and code with ANSI styles.
-        let colored = markdown("**b** `c`", 0, 80, true);
+        let colored = markdown("**b** `c`", 0, Printer { color: true, ..Printer::plain(80) });
         assert!(colored.contains("\u{1b}[1mb"), "{colored:?}");
     }
 

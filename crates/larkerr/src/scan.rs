@@ -96,7 +96,7 @@ fn problem(report: &mut Report, path: &str, what: String, fatal: bool) {
     report.problem(path, what, fatal);
 }
 
-pub fn run(args: &Args) -> io::Result<Status> {
+pub fn run(args: &Args, p: crate::output::Printer) -> io::Result<Status> {
     let mut report = Report::new(args.timeline, args.bucket);
     let mut scanner = Scanner::new();
     let stdin_only = [PathBuf::from("-")];
@@ -114,22 +114,13 @@ pub fn run(args: &Args) -> io::Result<Status> {
             Err(e) => problem(&mut report, &label, error_text(&e), true),
         }
     }
-    let stdout = io::stdout();
+    let mut out = crate::output::stdout();
     if args.json {
-        let mut out = stdout.lock();
         render::json(&mut out, &report, args)?;
-        out.flush()?;
     } else {
-        // Styles follow `--color` / NO_COLOR as resolved for every command.
-        let choice = if crate::output::settings().color {
-            anstream::ColorChoice::Always
-        } else {
-            anstream::ColorChoice::Never
-        };
-        let mut out = anstream::AutoStream::new(stdout.lock(), choice);
-        render::text(&mut out, &report, args)?;
-        out.flush()?;
+        render::text(&mut out, &report, args, p)?;
     }
+    out.flush()?;
     Ok(if report.any_unreadable() { Status::Usage } else { Status::Found })
 }
 
@@ -234,11 +225,7 @@ fn scan_input<R: Read>(
 
 /// An I/O error as a person reads it, without the `(os error N)` suffix.
 fn error_text(e: &io::Error) -> String {
-    let text = e.to_string();
-    match text.find(" (os error") {
-        Some(at) => text[..at].to_owned(),
-        None => text,
-    }
+    crate::output::os_error_text(e)
 }
 
 #[cfg(test)]

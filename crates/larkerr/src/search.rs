@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use lark_errors::Entry;
 
 use crate::Status;
-use crate::output::{self, Settings, Tone, paint};
+use crate::output::{self, Printer, Tone};
 use crate::render;
 
 /// Search the catalog.
@@ -182,7 +182,7 @@ fn rank(query: &str) -> Vec<Hit> {
 }
 
 /// Runs `larkerr search`.
-pub fn run(args: &Args) -> io::Result<Status> {
+pub fn run(args: &Args, s: Printer) -> io::Result<Status> {
     let query = args.query.join(" ");
     let hits = rank(&query);
     let shown = if args.limit == 0 { hits.len() } else { hits.len().min(args.limit) };
@@ -192,7 +192,6 @@ pub fn run(args: &Args) -> io::Result<Status> {
         serde_json::to_writer_pretty(&mut out, &entries)?;
         writeln!(out)?;
     } else {
-        let s = output::settings();
         let words: Vec<String> =
             query.to_lowercase().split_whitespace().map(str::to_owned).collect();
         let mut text = String::new();
@@ -220,16 +219,16 @@ const INDENT: usize = 10;
 
 /// Appends a hit: code and message, its category and action, and where the advice
 /// matched when neither the code nor the message did.
-fn write_hit(out: &mut String, hit: &Hit, words: &[String], s: Settings) {
+fn write_hit(out: &mut String, hit: &Hit, words: &[String], s: Printer) {
     let entry = hit.entry;
     let code = format!("{:<8}", entry.code());
-    paint(out, &code, Tone::Strong, s.color);
+    s.paint(out, &code, Tone::Strong);
     out.push_str("  ");
     out.push_str(&render::truncate(entry.message(), s.width.saturating_sub(INDENT).max(10)));
     out.push('\n');
     out.extend(std::iter::repeat_n(' ', INDENT));
     let semantics = format!("{} · {}", entry.category(), entry.action());
-    paint(out, &semantics, Tone::Dim, s.color);
+    s.paint(out, &semantics, Tone::Dim);
     out.push('\n');
     let advice = match hit.first {
         Field::AdviceEn => entry.advice_en(),
@@ -238,7 +237,7 @@ fn write_hit(out: &mut String, hit: &Hit, words: &[String], s: Settings) {
     };
     if let (Some(advice), Some(word)) = (advice, words.first()) {
         let room = s.width.saturating_sub(INDENT).max(20);
-        if let Some(snippet) = snippet(&render::plain(advice), word, room, s.color) {
+        if let Some(snippet) = snippet(&render::plain(advice), word, room, s) {
             out.extend(std::iter::repeat_n(' ', INDENT));
             out.push_str(&snippet);
             out.push('\n');
@@ -249,7 +248,7 @@ fn write_hit(out: &mut String, hit: &Hit, words: &[String], s: Settings) {
 /// The part of `text` around the first case-insensitive occurrence of `word` (given in
 /// lower case), at most `room` columns, with `…` where it was cut and the word in bold
 /// on a terminal.
-fn snippet(text: &str, word: &str, room: usize, color: bool) -> Option<String> {
+fn snippet(text: &str, word: &str, room: usize, p: Printer) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
     let lower: Vec<String> = chars.iter().map(|c| c.to_lowercase().collect()).collect();
     let target: Vec<char> = word.chars().collect();
@@ -288,7 +287,7 @@ fn snippet(text: &str, word: &str, room: usize, color: bool) -> Option<String> {
     }
     out.extend(&chars[from..start]);
     let found: String = chars[start..end].iter().collect();
-    paint(&mut out, &found, Tone::Bold, color);
+    p.paint(&mut out, &found, Tone::Bold);
     out.extend(&chars[end..to]);
     if to < chars.len() {
         out.push('…');
@@ -342,11 +341,11 @@ mod tests {
     #[test]
     fn snippets_fit_and_mark_the_word() {
         let text = "前面有很多很多很多很多很多很多很多很多的文字，然后是频率限制，后面还有很多很多很多很多的文字";
-        let s = snippet(text, "频率", 30, false).unwrap();
+        let s = snippet(text, "频率", 30, Printer::plain(80)).unwrap();
         assert!(render::width(&s) <= 30, "{s}");
         assert!(s.contains("频率") && s.starts_with('…') && s.ends_with('…'), "{s}");
         assert_eq!(
-            snippet("Rate LIMIT hit", "limit", 80, false).as_deref(),
+            snippet("Rate LIMIT hit", "limit", 80, Printer::plain(80)).as_deref(),
             Some("Rate LIMIT hit")
         );
     }

@@ -1,9 +1,9 @@
 //! The library's decisions in words a person reads: phrases only, no decisions. The
-//! category, action, token and basis all come from lark-errors.
+//! category, action, token, basis and advice language all come from lark-errors.
 
-use lark_errors::catalog::Language;
+use lark_errors::catalog::{AdviceChoice, Language};
 use lark_errors::diagnose::Basis;
-use lark_errors::{Action, Category, Entry, TokenKind};
+use lark_errors::{Action, Category, TokenKind};
 
 use crate::output::Tone;
 
@@ -50,22 +50,13 @@ pub fn basis(basis: Basis) -> &'static str {
     }
 }
 
-/// The language to show an entry's advice in: the one asked for, else English when the
-/// entry has English advice, else Chinese. Returns the advice, its language, and a note
-/// when the language asked for is not available.
-pub fn advice(
-    entry: &Entry,
-    asked: Option<Language>,
-) -> (&'static str, Language, Option<&'static str>) {
-    match (asked, entry.advice_en()) {
-        (Some(Language::Zh), _) => (entry.advice_zh(), Language::Zh, None),
-        (Some(Language::En), None) => (
-            entry.advice_zh(),
-            Language::Zh,
-            Some("no English advice on the Lark page; showing the Chinese"),
-        ),
-        (_, Some(en)) => (en, Language::En, None),
-        (_, None) => (entry.advice_zh(), Language::Zh, None),
+/// The note shown when the advice is not in the language asked for
+/// ([`lark_errors::Entry::advice_for`] decides which language is shown).
+pub fn advice_note(choice: &AdviceChoice) -> Option<&'static str> {
+    match (choice.fell_back, choice.language) {
+        (false, _) => None,
+        (true, Language::Zh) => Some("no English advice on the Lark page; showing the Chinese"),
+        (true, _) => Some("no Chinese advice; showing the English"),
     }
 }
 

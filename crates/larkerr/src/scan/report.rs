@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use lark_errors::diagnose::Diagnosis;
 use lark_errors::extract::{Hit, Msg, Quoting, Summary, Timestamp};
-use lark_errors::{Action, Category, Entry};
+use lark_errors::{Category, Entry};
 
 /// Distinct live msgs remembered per code; beyond that the counts are approximate
 /// (space-saving: the most frequent msgs are still found).
@@ -78,21 +78,20 @@ impl CodeStats {
         merged
     }
 
-    /// The entry most live msgs resolved to (the only one for most codes).
-    pub fn main_entry(&self) -> Option<&'static Entry> {
-        let entries = self.entries();
-        let best =
-            self.entry_counts.iter().enumerate().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)));
-        best.map(|(i, _)| &entries[i]).or(entries.first())
+    /// The library's diagnosis of the code with its most common live msg: the catalog's
+    /// entry when the code is documented, else the heuristic one.
+    pub fn diagnosis(&self) -> Diagnosis {
+        let msg = self.msgs().into_iter().next().map(|(m, _)| m).unwrap_or_default();
+        Diagnosis::from_code_msg(i64::from(self.code), &msg)
     }
 
-    /// For a code not in the catalog: the heuristic diagnosis of its most common msg.
-    pub fn diagnosis(&self) -> Option<Diagnosis> {
-        if self.is_documented() {
+    /// The entry the most common live msg resolved to (the only one for most codes);
+    /// `None` for a code not in the catalog.
+    pub fn main_entry(&self) -> Option<&'static Entry> {
+        if !self.is_documented() {
             return None;
         }
-        let msg = self.msgs().into_iter().next().map(|(m, _)| m).unwrap_or_default();
-        Some(Diagnosis::from_code_msg(i64::from(self.code), &msg))
+        self.diagnosis().entry.filter(|e| e.code() == self.code)
     }
 
     fn add_msg(&mut self, msg: Option<Msg<'_>>) {
@@ -127,8 +126,10 @@ impl CodeStats {
                 _ => {
                     let text = msg.decode();
                     let entries = self.entries();
+                    // A code's entries are its rows on one page: the line tells them
+                    // apart.
                     let i = lark_errors::resolve_match(self.code, &text)
-                        .and_then(|r| entries.iter().position(|e| std::ptr::eq(e, r.entry)))
+                        .and_then(|r| entries.iter().position(|e| e.line() == r.entry.line()))
                         .unwrap_or(0);
                     self.last_resolved = Some((msg.raw().into(), i));
                     i
@@ -365,14 +366,12 @@ impl Report {
         };
         for stats in self.codes.values() {
             let entries = stats.entries();
-            match entries {
-                [] => add(stats.diagnosis().and_then(|d| d.category), stats.count, true),
-                [only] => add(Some(only.category()), stats.count, false),
-                _ => {
-                    for (entry, &n) in entries.iter().zip(&stats.entry_counts) {
-                        add(Some(entry.category()), n, false);
-                    }
+            if entries.len() > 1 {
+                for (entry, &n) in entries.iter().zip(&stats.entry_counts) {
+                    add(Some(entry.category()), n, false);
                 }
+            } else {
+                add(stats.diagnosis().category, stats.count, !stats.is_documented());
             }
         }
         add(None, self.dropped, true);
@@ -393,17 +392,4 @@ pub struct CategoryTotal {
     pub category: Option<Category>,
     pub count: u64,
     pub not_in_catalog: u64,
-}
-
-/// The category and action shown for a code: the catalog's (of its main entry), else
-/// the heuristic diagnosis's.
-pub fn category_action(stats: &CodeStats) -> (Option<Category>, Option<Action>, bool) {
-    match stats.main_entry() {
-        Some(e) => (Some(e.category()), Some(e.action()), e.retryable()),
-        None => {
-            let d = stats.diagnosis();
-            let d = d.as_ref();
-            (d.and_then(|d| d.category), d.and_then(|d| d.action), d.is_some_and(|d| d.retryable))
-        }
-    }
 }
