@@ -478,6 +478,66 @@ mod tests {
     }
 
     #[test]
+    fn a_reset_of_zero_still_waits_the_minimum() {
+        let h = [("x-ogw-ratelimit-reset", "0")];
+        let d = diagnose(
+            Some(429),
+            &h,
+            br#"{"code":99991400,"msg":"request trigger frequency limit"}"#,
+        );
+        assert_eq!(d.retry_after_secs, Some(0));
+        let p = RetryPolicy::default();
+        assert_eq!(p.min_delay, Duration::from_millis(100));
+        assert_eq!(
+            p.decide(&d, &Attempt::first(NotIdempotent), &mut || 0.0),
+            RetryDecision::Retry { after: Duration::from_millis(100) }
+        );
+        // Jittered backoff that draws zero is floored too.
+        let internal = diag(500, INTERNAL);
+        assert_eq!(
+            p.decide(&internal, &Attempt::first(Idempotent), &mut || 0.0),
+            RetryDecision::Retry { after: Duration::from_millis(100) }
+        );
+        // The cap wins over a floor set above it.
+        let odd = p.with_min_delay(Duration::from_secs(90));
+        assert_eq!(
+            odd.decide(&d, &Attempt::first(NotIdempotent), &mut || 0.0),
+            RetryDecision::Retry { after: Duration::from_secs(60) }
+        );
+    }
+
+    #[test]
+    fn budget_edge_is_inclusive() {
+        // A wait that ends exactly at the budget is still scheduled; one past it is not.
+        let p = RetryPolicy::default().with_budget(Some(Duration::from_secs(10)));
+        let d = diag(500, INTERNAL);
+        let at = |ms| Attempt::first(Idempotent).with_elapsed(Duration::from_millis(ms));
+        assert_eq!(
+            p.decide(&d, &at(9_500), &mut || 1.0),
+            RetryDecision::Retry { after: Duration::from_millis(500) }
+        );
+        assert_eq!(
+            p.decide(&d, &at(9_501), &mut || 1.0),
+            RetryDecision::Stop(StopReason::BudgetExhausted)
+        );
+        let unlimited = p.with_budget(None);
+        assert!(matches!(
+            unlimited.decide(&d, &at(u64::MAX / 2), &mut || 1.0),
+            RetryDecision::Retry { .. }
+        ));
+    }
+
+    #[test]
+    fn idempotency_of_methods() {
+        for m in ["GET", "head", "Options", "TRACE", "PUT", "DELETE"] {
+            assert_eq!(Idempotency::of_method(m), Idempotent, "{m}");
+        }
+        for m in ["POST", "PATCH", "CONNECT", ""] {
+            assert_eq!(Idempotency::of_method(m), NotIdempotent, "{m}");
+        }
+    }
+
+    #[test]
     fn success_and_unclassified_stop() {
         let p = RetryPolicy::default();
         assert_eq!(

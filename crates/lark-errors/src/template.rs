@@ -59,6 +59,7 @@ impl fmt::Display for MatchQuality {
 
 /// A successful match of a live message against a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TemplateMatch<'l> {
     /// How well it matched.
     pub quality: MatchQuality,
