@@ -360,34 +360,33 @@ impl Diagnosis {
 /// troubleshooter, details, permission_violations, field_violations, helps}}`, or the
 /// OAuth shape `{error, error_description}`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct ErrorBody {
+pub(crate) struct ErrorBody {
     /// `code`, a number or a numeric string.
-    pub code: Option<i64>,
+    pub(crate) code: Option<i64>,
     /// `msg`.
-    pub msg: Option<String>,
+    pub(crate) msg: Option<String>,
     /// `log_id`, else `error.log_id`.
-    pub log_id: Option<String>,
+    pub(crate) log_id: Option<String>,
     /// `error.message`.
-    pub error_message: Option<String>,
+    pub(crate) error_message: Option<String>,
     /// `error.troubleshooter`.
-    pub troubleshooter: Option<String>,
+    pub(crate) troubleshooter: Option<String>,
     /// `error.details`.
-    pub details: Vec<Detail>,
+    pub(crate) details: Vec<Detail>,
     /// `error.permission_violations`.
-    pub permission_violations: Vec<PermissionViolation>,
+    pub(crate) permission_violations: Vec<PermissionViolation>,
     /// `error.field_violations`.
-    pub field_violations: Vec<FieldViolation>,
+    pub(crate) field_violations: Vec<FieldViolation>,
     /// `error.helps`.
-    pub helps: Vec<Help>,
+    pub(crate) helps: Vec<Help>,
     /// `data.challenge_url`.
-    pub challenge_url: Option<String>,
+    pub(crate) challenge_url: Option<String>,
     /// `data.hint`.
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
     /// `error` when it is a string: the OAuth error shape (`too_many_requests`).
-    pub oauth_error: Option<String>,
+    pub(crate) oauth_error: Option<String>,
     /// `error_description` of the OAuth error shape.
-    pub oauth_error_description: Option<String>,
+    pub(crate) oauth_error_description: Option<String>,
 }
 
 /// Why a body could not be read as a Feishu error body.
@@ -492,23 +491,6 @@ fn diagnose_with(
         response.message = plain;
     }
     classify::decide(&response)
-}
-
-#[cfg(feature = "json")]
-impl ErrorBody {
-    /// Parses a Feishu error body. Keys it does not use are skipped and values of an
-    /// unexpected type are ignored; only a missing or non-integer `code` and JSON that
-    /// is not an object are errors. A leading UTF-8 byte order mark is skipped.
-    ///
-    /// ```
-    /// use lark_errors::diagnose::ErrorBody;
-    /// let b = ErrorBody::parse(br#"{"code":"99991663","msg":"x","error":{"log_id":"L"}}"#).unwrap();
-    /// assert_eq!(b.code, Some(99991663));
-    /// assert_eq!(b.log_id.as_deref(), Some("L"));
-    /// ```
-    pub fn parse(body: &[u8]) -> Result<ErrorBody, BodyError> {
-        body::parse(body)
-    }
 }
 
 /// The start of a body that is not JSON, as text for the message-word heuristic.

@@ -12,8 +12,6 @@
 //! - [`Scanner`]: the same over a stream of any size, in constant memory, with line
 //!   numbers, timestamps and one count per code per line;
 //! - [`counts`]: whether a code found next to (or without) a msg counts;
-//! - [`find_timestamp`]: the first timestamp of a line;
-//! - [`count_newlines`]: a fast newline count.
 //!
 //! ```
 //! use lark_errors::extract;
@@ -23,7 +21,6 @@
 //! assert_eq!(found.len(), 1); // status_code=429 is not a Feishu code
 //! assert_eq!(found[0].code, 99991400);
 //! assert_eq!(found[0].msg.unwrap().decode(), "request trigger frequency limit");
-//! assert_eq!(extract::find_timestamp(line).unwrap().to_string(), "2025-03-01T08:00:00");
 //! ```
 
 mod buffer;
@@ -36,10 +33,10 @@ mod unescape;
 #[cfg(test)]
 mod tests;
 
-pub use key::{Found, code_at, codes};
+pub use key::{Found, codes};
 pub use msg::{Msg, Quoting};
 pub use scanner::{Hit, Scanner, Summary};
-pub use time::{Timestamp, find_timestamp, parse_timestamp};
+pub use time::Timestamp;
 
 /// The detection rules in words, as `larkerr scan --help` prints them.
 pub const RULES: &str = "\
@@ -75,13 +72,13 @@ Detection rules (lark_errors::extract):
     lossily); a NUL byte marks binary data: the rest of that input is skipped.";
 
 /// How far after the end of a code's value its `msg` key may start, in bytes.
-pub const MSG_WINDOW: usize = 128;
+pub(crate) const MSG_WINDOW: usize = 128;
 
 /// The most raw bytes of a msg value kept; longer values are cut.
-pub const MAX_MSG_LEN: usize = 256;
+pub(crate) const MAX_MSG_LEN: usize = 256;
 
 /// How many bytes from a line's start are searched for its timestamp.
-pub const TIMESTAMP_WINDOW: usize = 1024;
+pub(crate) const TIMESTAMP_WINDOW: usize = 1024;
 
 /// Spaces or tabs tolerated on each side of a separator.
 const MAX_SPACES: usize = 8;
@@ -168,10 +165,6 @@ pub fn counts(code: u32, has_msg: bool) -> bool {
 }
 
 /// The number of `\n` bytes in `bytes`, counted with memchr's vectorised count.
-///
-/// ```
-/// assert_eq!(lark_errors::extract::count_newlines(b"a\nb\n\nc"), 3);
-/// ```
-pub fn count_newlines(bytes: &[u8]) -> u64 {
+pub(crate) fn count_newlines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }

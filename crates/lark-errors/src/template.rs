@@ -19,7 +19,7 @@ use std::fmt;
 
 /// Live messages longer than this are matched on their first `MAX_MATCH_LEN` bytes only:
 /// documented messages are short, and this bounds the work on hostile input.
-pub const MAX_MATCH_LEN: usize = 4096;
+pub(crate) const MAX_MATCH_LEN: usize = 4096;
 
 /// A documented message, possibly containing `%v` / `%s` placeholders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

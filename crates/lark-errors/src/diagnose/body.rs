@@ -43,6 +43,7 @@ pub(super) fn read(body: &[u8]) -> (ErrorBody, Option<BodyError>) {
     (fields(code, &obj), error)
 }
 
+#[cfg(test)]
 pub(super) fn parse(body: &[u8]) -> Result<ErrorBody, BodyError> {
     match read(body) {
         (body, None) => Ok(body),

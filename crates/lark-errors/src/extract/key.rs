@@ -91,17 +91,7 @@ pub(super) fn key_at(text: &[u8], at: usize, word: &[u8]) -> bool {
 
 /// The code whose key starts at `key` in `text`, if the text there is a code by the
 /// key and value rules of [`RULES`](super::RULES), with its msg. Whether it *counts* is [`counts`](super::counts).
-///
-/// ```
-/// use lark_errors::extract::code_at;
-///
-/// let text = br#"{"code": "99991663", "msg": "Invalid access token"}"#;
-/// let found = code_at(text, 2).unwrap();
-/// assert_eq!(found.code, 99991663);
-/// assert_eq!(found.msg.unwrap().decode(), "Invalid access token");
-/// assert!(code_at(br#"{"status_code":404}"#, 9).is_none());
-/// ```
-pub fn code_at(text: &[u8], key: usize) -> Option<Found<'_>> {
+pub(crate) fn code_at(text: &[u8], key: usize) -> Option<Found<'_>> {
     if !key_at(text, key, b"code") {
         return None;
     }

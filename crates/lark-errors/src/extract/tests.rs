@@ -232,6 +232,7 @@ mod props {
 
     use super::super::*;
     use super::scan_chunked;
+    use super::{code_at, find_timestamp, parse_timestamp};
 
     /// Pieces of log text that exercise the rules, for composing inputs.
     const PIECES: &[&str] = &[

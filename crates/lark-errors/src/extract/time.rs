@@ -42,16 +42,7 @@ pub(super) fn num(text: &[u8], at: usize, width: usize) -> Option<i64> {
 /// The timestamp at the very start of `text`: `YYYY-MM-DDTHH:MM:SS`, `YYYY-MM-DD
 /// HH:MM:SS` or `YYYY/MM/DD HH:MM:SS`, an optional `.fraction`, then for the first two
 /// an optional `Z`, `±HH:MM`, `±HHMM` or `±HH` offset (converted to UTC).
-///
-/// ```
-/// use lark_errors::extract::parse_timestamp;
-///
-/// let a = parse_timestamp(b"2025-03-01T16:00:00+08:00 x").unwrap();
-/// let b = parse_timestamp(b"2025/03/01 08:00:00.123456 x").unwrap();
-/// assert_eq!(a, b);
-/// assert!(parse_timestamp(b"2025-13-01 00:00:00").is_none());
-/// ```
-pub fn parse_timestamp(text: &[u8]) -> Option<Timestamp> {
+pub(crate) fn parse_timestamp(text: &[u8]) -> Option<Timestamp> {
     let year = num(text, 0, 4)?;
     let sep = *text.get(4)?;
     if !matches!(sep, b'-' | b'/') || text.get(7) != Some(&sep) {
@@ -113,15 +104,7 @@ pub fn parse_timestamp(text: &[u8]) -> Option<Timestamp> {
 
 /// The first timestamp in `text` that [`parse_timestamp`](super::parse_timestamp) reads, starting where a digit
 /// follows a non-digit.
-///
-/// ```
-/// use lark_errors::extract::find_timestamp;
-///
-/// let t = find_timestamp(br#"{"level":"error","time":"2025-03-01T08:00:00.5Z","code":1}"#);
-/// assert_eq!(t.unwrap().to_string(), "2025-03-01T08:00:00");
-/// assert!(find_timestamp(b"no time here 12:00").is_none());
-/// ```
-pub fn find_timestamp(text: &[u8]) -> Option<Timestamp> {
+pub(crate) fn find_timestamp(text: &[u8]) -> Option<Timestamp> {
     let mut i = 0;
     while i + 19 <= text.len() {
         let at = i + text[i..text.len() - 18].iter().position(u8::is_ascii_digit)?;
