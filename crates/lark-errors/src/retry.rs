@@ -528,6 +528,87 @@ mod tests {
     }
 
     #[test]
+    fn decisions_and_reasons_read_as_words() {
+        use RetryDecision::{RefreshToken, Retry, Stop};
+        let cases: &[(RetryDecision, &str)] = &[
+            (Retry { after: Duration::from_millis(1500) }, "retry after 1500 ms"),
+            (
+                RefreshToken { token: Some(TokenKind::UserAccessToken) },
+                "refresh the user_access_token and retry once",
+            ),
+            (RefreshToken { token: None }, "refresh the access token and retry once"),
+            (Stop(StopReason::Success), "stop: success"),
+            (Stop(StopReason::Unclassified), "stop: unclassified error"),
+            (
+                Stop(StopReason::NotRetryable(Action::FixRequest)),
+                "stop: not retryable: fix the request",
+            ),
+            (
+                Stop(StopReason::NotIdempotent),
+                "stop: the request is not idempotent and may have done work",
+            ),
+            (
+                Stop(StopReason::RefreshAlreadyTried),
+                "stop: the token was refreshed already and still fails",
+            ),
+            (Stop(StopReason::AttemptsExhausted), "stop: attempt limit reached"),
+            (Stop(StopReason::BudgetExhausted), "stop: retry time budget exhausted"),
+        ];
+        for (decision, words) in cases {
+            assert_eq!(decision.to_string(), *words);
+        }
+    }
+
+    #[test]
+    fn seeded_jitter_is_splitmix64() {
+        // The reference SplitMix64 sequence from seed 0.
+        let mut g = SplitMix64::new(0);
+        assert_eq!(g.next_u64(), 0xE220_A839_7B1D_CDAF);
+        assert_eq!(g.next_u64(), 0x6E78_9E6A_A1B9_65F4);
+        let mut j = SeededJitter::new(0);
+        let expected = (0xE220_A839_7B1D_CDAFu64 >> 11) as f64 / (1u64 << 53) as f64;
+        assert_eq!(j.fraction(), expected);
+        assert_ne!(j.fraction(), expected);
+    }
+
+    #[test]
+    fn backoff_doubles_from_the_base() {
+        let p = RetryPolicy::default().with_base_delay(Duration::from_millis(100));
+        let full: Vec<_> = (1..=5).map(|n| p.backoff(n, &mut || 1.0).as_millis()).collect();
+        assert_eq!(full, [100, 200, 400, 800, 1600]);
+        assert_eq!(p.backoff(0, &mut || 1.0), Duration::from_millis(100));
+        assert_eq!(p.backoff(2, &mut || 0.25), Duration::from_millis(50));
+    }
+
+    #[test]
+    fn next_attempt_counts_and_remembers_refreshes() {
+        let a = Attempt::first(Idempotent);
+        let b = a.next(&RetryDecision::RefreshToken { token: None }, Duration::from_secs(2));
+        assert_eq!((b.number, b.elapsed, b.after_refresh), (2, Duration::from_secs(2), true));
+        assert_eq!(b.idempotency, Idempotent);
+        let c = b.next(&RetryDecision::Retry { after: Duration::ZERO }, Duration::from_secs(3));
+        assert_eq!((c.number, c.after_refresh), (3, false));
+        let max = Attempt { number: u32::MAX, ..a };
+        assert_eq!(
+            max.next(&RetryDecision::Retry { after: Duration::ZERO }, Duration::ZERO).number,
+            u32::MAX
+        );
+    }
+
+    #[test]
+    fn attempts_edge_is_exact() {
+        let p = RetryPolicy::default().with_max_attempts(2);
+        let d = diag(500, INTERNAL);
+        let second = Attempt { number: 2, ..Attempt::first(Idempotent) };
+        let first = Attempt::first(Idempotent);
+        assert!(matches!(p.decide(&d, &first, &mut || 1.0), RetryDecision::Retry { .. }));
+        assert_eq!(
+            p.decide(&d, &second, &mut || 1.0),
+            RetryDecision::Stop(StopReason::AttemptsExhausted)
+        );
+    }
+
+    #[test]
     fn idempotency_of_methods() {
         for m in ["GET", "head", "Options", "TRACE", "PUT", "DELETE"] {
             assert_eq!(Idempotency::of_method(m), Idempotent, "{m}");
