@@ -609,6 +609,22 @@ mod tests {
     }
 
     #[test]
+    fn builders_set_one_field_each() {
+        let d = RetryPolicy::default();
+        let ms = Duration::from_millis;
+        assert_eq!(d.clone().with_max_attempts(9), RetryPolicy { max_attempts: 9, ..d.clone() });
+        assert_eq!(
+            d.clone().with_base_delay(ms(7)),
+            RetryPolicy { base_delay: ms(7), ..d.clone() }
+        );
+        assert_eq!(d.clone().with_max_delay(ms(8)), RetryPolicy { max_delay: ms(8), ..d.clone() });
+        assert_eq!(d.clone().with_min_delay(ms(9)), RetryPolicy { min_delay: ms(9), ..d.clone() });
+        assert_eq!(d.clone().with_budget(None), RetryPolicy { budget: None, ..d.clone() });
+        let t = Attempt::first(Idempotent).with_elapsed(ms(5));
+        assert_eq!(t, Attempt { elapsed: ms(5), ..Attempt::first(Idempotent) });
+    }
+
+    #[test]
     fn idempotency_of_methods() {
         for m in ["GET", "head", "Options", "TRACE", "PUT", "DELETE"] {
             assert_eq!(Idempotency::of_method(m), Idempotent, "{m}");
