@@ -171,13 +171,7 @@ impl UserTokenSource {
         refresh_token: impl Into<String>,
         store: impl TokenStore,
     ) -> UserTokenSource {
-        // Not a struct literal: `RetryPolicy` is to become `#[non_exhaustive]`.
-        #[allow(clippy::field_reassign_with_default)]
-        let retry = {
-            let mut retry = RetryPolicy::default();
-            retry.max_attempts = 3;
-            retry
-        };
+        let retry = RetryPolicy::default().with_max_attempts(3);
         let refresh_token = Some(refresh_token.into()).filter(|t| !t.is_empty());
         UserTokenSource {
             inner: Arc::new(Inner {

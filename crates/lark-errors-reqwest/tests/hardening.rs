@@ -18,7 +18,7 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use futures_util::stream;
 use lark_errors::platform::{code, header, token as wire};
-use lark_errors::retry::{Attempt, RetryDecision, RetryPolicy};
+use lark_errors::retry::{Attempt, Idempotency, RetryDecision, RetryPolicy};
 use lark_errors_reqwest::{AppTokenSource, LarkMiddleware, ResponseExt, TokenError, TokenSource};
 use reqwest_middleware::ClientBuilder;
 use support::{serve, silent, within};
@@ -276,7 +276,7 @@ async fn a_reset_of_zero_waits_the_policys_minimum_between_sends() {
         format!(r#"{{"code":{},"msg":"request trigger frequency limit"}}"#, code::FREQUENCY_LIMIT);
     let diagnosis = lark_errors::diagnose(Some(429), &headers[..], body.as_bytes());
     let RetryDecision::Retry { after: floor } =
-        policy.decide(&diagnosis, &Attempt::first(true), &mut || 0.0)
+        policy.decide(&diagnosis, &Attempt::first(Idempotency::Idempotent), &mut || 0.0)
     else {
         panic!("99991400 is retried");
     };

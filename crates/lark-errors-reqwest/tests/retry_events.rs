@@ -16,12 +16,12 @@ use reqwest_middleware::ClientBuilder;
 /// set it to zero here as in `e2e.rs`, since this test checks exact backoff delays.)
 #[allow(clippy::field_reassign_with_default)]
 fn policy() -> RetryPolicy {
-    let mut policy = RetryPolicy::default();
-    policy.max_attempts = 4;
-    policy.base_delay = Duration::from_millis(20);
-    policy.max_delay = Duration::from_secs(5);
-    policy.budget = Some(Duration::from_secs(30));
-    policy
+    RetryPolicy::default()
+        .with_max_attempts(4)
+        .with_base_delay(Duration::from_millis(20))
+        .with_max_delay(Duration::from_secs(5))
+        .with_min_delay(Duration::ZERO)
+        .with_budget(Some(Duration::from_secs(30)))
 }
 
 /// Body code of a response, and the response's diagnosis success.

@@ -43,13 +43,8 @@ fn client(source: &UserTokenSource) -> ClientWithMiddleware {
     ClientBuilder::new(reqwest::Client::new()).with(mw).build()
 }
 
-// Not a struct literal: `RetryPolicy` is to become `#[non_exhaustive]`.
-#[allow(clippy::field_reassign_with_default)]
 fn quick_retries() -> RetryPolicy {
-    let mut policy = RetryPolicy::default();
-    policy.base_delay = Duration::from_millis(10);
-    policy.max_attempts = 3;
-    policy
+    RetryPolicy::default().with_base_delay(Duration::from_millis(10)).with_max_attempts(3)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

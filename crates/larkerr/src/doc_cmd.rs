@@ -111,7 +111,9 @@ fn not_clean(path: &Path, problems: &[(usize, String)], listed: bool) {
     let named: Vec<String> = problems
         .iter()
         .take(PROBLEMS_NAMED)
-        .map(|(line, what)| format!("{file}:{line}: {what}"))
+        // The file is named once at the start: the line stays short enough not to be
+        // cut (error lines are capped) even with long paths.
+        .map(|(line, what)| format!("line {line}: {what}"))
         .collect();
     let more = problems.len().saturating_sub(PROBLEMS_NAMED);
     let more = if more > 0 { format!("; and {more} more") } else { String::new() };

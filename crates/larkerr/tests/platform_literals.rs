@@ -86,6 +86,9 @@ fn spells(line: &str, fact: &Fact) -> bool {
         // `date` is a word before it is a header name: only the distinctive names
         // (all with a dash) are looked for.
         "header" => false,
+        // Likewise `error` (every business error body has an `error` object) and
+        // `scope` (a word of every permission message) before they are OAuth fields.
+        "token" if matches!(fact.value.as_str(), "error" | "scope") => false,
         "token" => {
             line.to_ascii_lowercase().contains(&format!("\"{}\"", fact.value.to_ascii_lowercase()))
         }

@@ -195,7 +195,7 @@ pub fn text(out: &mut impl Write, report: &Report, args: &Args, p: Printer) -> i
 fn code_text(out: &mut impl Write, stats: &CodeStats, total: u64, p: Printer) -> io::Result<()> {
     let d = stats.diagnosis();
     let not_in_catalog = p.styled("not in the catalog", Tone::Warn);
-    let kind = match (stats.is_documented(), d.category, d.action) {
+    let kind = match (stats.is_documented(), d.category(), d.action()) {
         (true, Some(c), Some(a)) => format!("{c} · {a}"),
         (false, Some(c), Some(a)) => format!("{not_in_catalog} · heuristic: {c} · {a}"),
         _ => not_in_catalog.to_string(),
@@ -251,7 +251,7 @@ fn code_text(out: &mut impl Write, stats: &CodeStats, total: u64, p: Printer) ->
             label(out, "time span", &format!("{a} .. {b}"), None)?;
         }
     }
-    match (stats.is_documented(), d.action) {
+    match (stats.is_documented(), d.action()) {
         (true, Some(a)) => label(out, "do", a.describe(), None)?,
         (true, None) => {}
         (false, Some(a)) => label(
@@ -506,9 +506,9 @@ impl<'r> ScanJson<'r> {
                     count: stats.count,
                     share: share(stats.count, total),
                     known: stats.is_documented(),
-                    category: d.category,
-                    action: d.action,
-                    retryable: d.retryable,
+                    category: d.category(),
+                    action: d.action(),
+                    retryable: d.retryable(),
                     message: stats.main_entry().map(|e| e.message()),
                     live_msgs: stats
                         .msgs()

@@ -371,7 +371,7 @@ impl Report {
                     add(Some(entry.category()), n, false);
                 }
             } else {
-                add(stats.diagnosis().category, stats.count, !stats.is_documented());
+                add(stats.diagnosis().category(), stats.count, !stats.is_documented());
             }
         }
         add(None, self.dropped, true);
