@@ -44,7 +44,9 @@ pub mod semantics;
 pub mod template;
 
 pub use catalog::{
-    Entry, Language, Resolution, entries, is_documented, lookup, resolve, resolve_match, sources,
+    Api, Entry, Language, Layer, Method, Resolution, api_entries, apis, entries, is_documented,
+    lookup, lookup_apis, meanings, resolve, resolve_match, resolve_with, route, route_candidates,
+    route_path, sources,
 };
 pub use date::Date;
 pub use semantics::{Action, Category, TokenKind};
