@@ -129,6 +129,9 @@ pub enum DocErrorKind {
     ContinuationBeforeFirstRow,
     /// The front matter opened with `---` is never closed.
     UnclosedFrontMatter,
+    /// A markdown link is opened (`[text](`) but never closed: the page was cut in the
+    /// middle of a link while saving.
+    UnclosedLink,
 }
 
 impl fmt::Display for DocErrorKind {
@@ -154,6 +157,9 @@ impl fmt::Display for DocErrorKind {
                 f.write_str("text after the separator row but before the first row")
             }
             DocErrorKind::UnclosedFrontMatter => f.write_str("front matter `---` is never closed"),
+            DocErrorKind::UnclosedLink => {
+                f.write_str("a link is never closed (the page is cut in the middle of a link)")
+            }
         }
     }
 }
@@ -276,9 +282,8 @@ enum State {
 
 impl Parser {
     fn run(mut self, text: &str) -> (Document, Vec<DocError>) {
-        let lines: Vec<&str> =
-            text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
-        if text.trim().is_empty() {
+        let lines = page_lines(text);
+        if text.trim_start_matches('\u{FEFF}').trim().is_empty() {
             self.problem(1, DocErrorKind::Empty);
             return self.finish();
         }
@@ -321,6 +326,16 @@ impl Parser {
             }
             i += 1;
         }
+        let unclosed: Vec<usize> = self
+            .rows
+            .iter()
+            .filter_map(|r| {
+                unclosed_link(&r.advice).map(|at| r.line + r.advice[..at].matches('\n').count())
+            })
+            .collect();
+        for line in unclosed {
+            self.problem(line, DocErrorKind::UnclosedLink);
+        }
         if !saw_header {
             self.problem(lines.len().max(1), DocErrorKind::NoTable);
         } else if self.rows.is_empty() && self.problems.is_empty() {
@@ -353,47 +368,18 @@ impl Parser {
     /// Reads front matter (after any leading HTML comments); returns the index of the
     /// first line after it.
     fn front_matter(&mut self, lines: &[&str]) -> usize {
-        let mut i = 0;
-        while i < lines.len() && (lines[i].trim().is_empty() || is_html_comment(lines[i])) {
-            i += 1;
+        let fm = FrontMatter::read(lines);
+        self.metadata.title = fm.title;
+        self.metadata.source_url = fm.source_url;
+        self.metadata.updated = fm.updated;
+        if let Some(lang) = fm.language {
+            self.metadata.language = lang;
+            self.language_from_front_matter = true;
         }
-        if lines.get(i).map(|l| l.trim_end()) != Some("---") {
-            return 0;
+        if let Some(line) = fm.unclosed_at {
+            self.problem(line, DocErrorKind::UnclosedFrontMatter);
         }
-        let open = i;
-        i += 1;
-        while i < lines.len() {
-            let line = lines[i];
-            if line.trim_end() == "---" {
-                return i + 1;
-            }
-            if let Some((key, value)) = line.split_once(':') {
-                let value = unquote(value.trim());
-                let value = (!value.is_empty()).then(|| value.to_owned());
-                match key.trim() {
-                    "title" => self.metadata.title = value,
-                    "source_url" | "url" => self.metadata.source_url = value,
-                    "updated" | "date" if self.metadata.updated.is_none() => {
-                        self.metadata.updated = value.as_deref().and_then(parse_updated);
-                    }
-                    "lang" | "language" => {
-                        let lang = match value.as_deref().map(str::to_ascii_lowercase).as_deref() {
-                            Some(v) if v.starts_with("zh") => Some(Language::Zh),
-                            Some(v) if v.starts_with("en") => Some(Language::En),
-                            _ => None,
-                        };
-                        if let Some(lang) = lang {
-                            self.metadata.language = lang;
-                            self.language_from_front_matter = true;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            i += 1;
-        }
-        self.problem(open + 1, DocErrorKind::UnclosedFrontMatter);
-        lines.len()
+        fm.end
     }
 
     fn row(&mut self, number: usize, line: &str, style: TableStyle) {
@@ -428,7 +414,100 @@ impl Parser {
     }
 }
 
-fn parse_code(text: &str) -> Result<u32, DocErrorKind> {
+/// What a page's front matter says, shared by the generic page's and the API pages'
+/// parsers.
+#[derive(Debug, Default)]
+pub(crate) struct FrontMatter {
+    pub(crate) title: Option<String>,
+    pub(crate) source_url: Option<String>,
+    /// `updated`, `date`, `last_remote_update` or `last_remote_update_timestamp`, the
+    /// first one that parses.
+    pub(crate) updated: Option<Date>,
+    pub(crate) language: Option<Language>,
+    /// Index of the first line after the front matter (0 when there is none).
+    pub(crate) end: usize,
+    /// The 1-based line of an opening `---` that is never closed.
+    pub(crate) unclosed_at: Option<usize>,
+}
+
+impl FrontMatter {
+    /// Reads the front matter at the top of `lines` (after blank lines and HTML
+    /// comments).
+    pub(crate) fn read(lines: &[&str]) -> FrontMatter {
+        let mut fm = FrontMatter::default();
+        let mut i = 0;
+        while i < lines.len() && (lines[i].trim().is_empty() || is_html_comment(lines[i])) {
+            i += 1;
+        }
+        if lines.get(i).map(|l| l.trim_end()) != Some("---") {
+            return fm;
+        }
+        let open = i;
+        i += 1;
+        while i < lines.len() {
+            let line = lines[i];
+            if line.trim_end() == "---" {
+                fm.end = i + 1;
+                return fm;
+            }
+            if let Some((key, value)) = line.split_once(':') {
+                let value = unquote(value.trim());
+                let value = (!value.is_empty()).then(|| value.to_owned());
+                match key.trim() {
+                    "title" => fm.title = value,
+                    "source_url" | "url" => fm.source_url = value,
+                    "updated" | "date" | "last_remote_update" | "last_remote_update_timestamp"
+                        if fm.updated.is_none() =>
+                    {
+                        fm.updated = value.as_deref().and_then(parse_updated);
+                    }
+                    "lang" | "language" => {
+                        fm.language = match value.as_deref().map(str::to_ascii_lowercase).as_deref()
+                        {
+                            Some(v) if v.starts_with("zh") => Some(Language::Zh),
+                            Some(v) if v.starts_with("en") => Some(Language::En),
+                            _ => fm.language,
+                        };
+                    }
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        fm.unclosed_at = Some(open + 1);
+        fm.end = lines.len();
+        fm
+    }
+}
+
+/// The lines of a page: a leading UTF-8 byte-order mark dropped, `\r\n` or `\n` line
+/// ends.
+pub(crate) fn page_lines(text: &str) -> Vec<&str> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect()
+}
+
+/// The byte offset of the first markdown link in `text` that is opened (`[text](`) but
+/// never closed with `)` before the next link or the end: what a page cut in the middle
+/// of a link leaves behind.
+///
+/// Link text and URL may span lines (`[text  \n](url)`, `[text](  \nurl)`).
+pub(crate) fn unclosed_link(text: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(at) = text[from..].find("](") {
+        let url_start = from + at + 2;
+        let rest = &text[url_start..];
+        let next_link = rest.find("](").unwrap_or(rest.len());
+        if !rest[..next_link].contains(')') {
+            // The link's opening bracket, for the line number.
+            return Some(text[..from + at].rfind('[').unwrap_or(from + at));
+        }
+        from = url_start;
+    }
+    None
+}
+
+pub(crate) fn parse_code(text: &str) -> Result<u32, DocErrorKind> {
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
         return Err(DocErrorKind::BadCode { text: text.to_owned() });
     }
@@ -490,7 +569,7 @@ fn looks_like_row(line: &str) -> bool {
     }
 }
 
-fn updated_line(line: &str) -> Option<Date> {
+pub(crate) fn updated_line(line: &str) -> Option<Date> {
     let line = line.trim();
     let rest = line
         .strip_prefix("最后更新于")
@@ -522,7 +601,7 @@ fn unquote(value: &str) -> &str {
     value
 }
 
-fn is_html_comment(line: &str) -> bool {
+pub(crate) fn is_html_comment(line: &str) -> bool {
     let line = line.trim();
     line.starts_with("<!--") && line.ends_with("-->")
 }
@@ -613,6 +692,28 @@ mod tests {
         let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [1, 6]);
         assert!(problems.iter().all(|p| p.kind == DocErrorKind::RowOutsideTable));
+    }
+
+    #[test]
+    fn a_byte_order_mark_keeps_the_front_matter() {
+        let page = format!("\u{FEFF}{BARE}");
+        let doc = Document::parse(&page).unwrap();
+        assert_eq!(doc.metadata.title.as_deref(), Some("通用错误码"));
+        assert_eq!(doc.metadata.source_url.as_deref(), Some("https://example.invalid/p"));
+        assert_eq!(doc.rows.len(), 3);
+        assert_eq!(doc.rows[0].line, 12);
+        assert_eq!(Document::parse("\u{FEFF}").unwrap_err().kind, DocErrorKind::Empty);
+    }
+
+    #[test]
+    fn a_page_cut_mid_link_is_reported() {
+        let page = "a | b | c\n--- | --- | ---\n600 | x | 见[文档](https://ok)\n700 | y | 见\n- [帮助](https://open.feishu.cn/doc";
+        let (doc, problems) = Document::parse_lenient(page);
+        assert_eq!(doc.rows.len(), 2);
+        assert_eq!(problems, [DocError { line: 5, kind: DocErrorKind::UnclosedLink }]);
+        // Link text over two lines is a link, not a cut.
+        let page = "a | b | c\n--- | --- | ---\n600 | x | 见[文档  \n](https://ok)。\n";
+        assert!(Document::parse(page).is_ok());
     }
 
     #[test]

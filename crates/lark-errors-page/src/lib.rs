@@ -7,6 +7,9 @@
 //! - [`doc`]: the parser of the generic error-code page ("通用错误码");
 //! - [`diff`]: what a copy of that page contains ([`diff::check`]) and what changed
 //!   between two copies ([`diff::compare`]);
+//! - [`api`]: the parser of the server-API reference pages (request table, rate-limit
+//!   tier, scopes, per-API error tables);
+//! - [`read`]: the one bounded reader every page goes through ([`read_page`]).
 //!
 //! Dates and languages are the runtime library's own types, re-exported here.
 //!
@@ -23,8 +26,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod diff;
 pub mod doc;
+pub mod read;
 
 pub use lark_errors::Language;
 pub use lark_errors::date::{Date, civil_from_days, days_from_civil};
+pub use read::{MAX_PAGE_BYTES, PageError, read_page};
