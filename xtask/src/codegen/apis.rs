@@ -10,6 +10,9 @@ use serde::Deserialize;
 
 use super::{Decision, Error, err, words};
 use lark_errors::semantics::{Action, Category};
+use lark_errors_page::api::{
+    ApiPage, PageProblemKind, RateLimitSpec, Scope as ApiScope, read_api_pages,
+};
 use lark_errors_page::doc::{self, Row, message_key};
 
 /// Where the generated API table is written, relative to the workspace root.
@@ -43,8 +46,9 @@ pub struct RequestIn {
     pub url: String,
     /// The `HTTP Method` cell.
     pub method: String,
-    /// Requests per second / per minute, or `None` for 特殊频控; outer `None`: no tier.
-    pub rate_limit: Option<Option<(Option<u32>, Option<u32>)>>,
+    /// Requests per second, minute, hour and day, or `None` for 特殊频控; outer `None`:
+    /// no tier.
+    pub rate_limit: Option<Option<[Option<u32>; 4]>>,
     /// 自建应用 / 商店应用.
     pub app_types: Vec<String>,
     /// (id, name).
@@ -128,9 +132,74 @@ pub struct ApiRule {
     pub reason: String,
 }
 
-/// Reads every API page under `data/sources/<API_PAGES_DIR>/`, sorted by path.
-pub fn read_pages(_root: &Path) -> Result<Vec<PageIn>, Error> {
-    Err(err("the API page parser (lark_errors_page::api) is not merged yet"))
+/// Reads every API page under `data/sources/<API_PAGES_DIR>/` with the page parser,
+/// sorted by path. A row the parser could not read fails codegen with its `page:line`.
+pub fn read_pages(root: &Path) -> Result<Vec<PageIn>, Error> {
+    let dir = root.join(super::SOURCES_DIR).join(API_PAGES_DIR);
+    let parsed = read_api_pages(&dir).map_err(|e| err(format!("{}: {e}", dir.display())))?;
+    let mut problems = Vec::new();
+    let mut out = Vec::with_capacity(parsed.len());
+    for page in parsed {
+        if page.path == "README.md" {
+            continue;
+        }
+        // A scope the page names without its id is a fact of the page (kept out of the
+        // API's scopes, reported by the parser's note); anything else loses a row.
+        for p in &page.problems {
+            if !matches!(p.kind, PageProblemKind::ScopeWithoutId { .. }) {
+                problems.push(p.display_at(&page.path).to_string());
+            }
+        }
+        out.push(page_in(page));
+    }
+    if !problems.is_empty() {
+        return Err(err(format!(
+            "{} problem{} in the API pages:\n  {}",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" },
+            problems.join("\n  ")
+        )));
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+fn page_in(page: ApiPage) -> PageIn {
+    let scope = |s: &ApiScope| (s.id.clone(), s.name.clone());
+    let request = page.request.as_ref().and_then(|r| {
+        Some(RequestIn {
+            url: r.url.clone()?,
+            method: r.method.clone().unwrap_or_default(),
+            rate_limit: r.rate_limit.as_ref().map(|rl| match *rl {
+                RateLimitSpec::Windows { per_second, per_minute, per_hour, per_day, .. } => {
+                    Some([per_second, per_minute, per_hour, per_day])
+                }
+                _ => None,
+            }),
+            app_types: r.app_types.clone(),
+            scopes: r.scopes.iter().map(scope).collect(),
+            field_scopes: r.field_scopes.iter().map(scope).collect(),
+        })
+    });
+    PageIn {
+        title: page.title.clone().unwrap_or_default(),
+        source_url: page.source_url.clone().unwrap_or_default(),
+        updated: page.updated.map(|d| d.to_string()).unwrap_or_default(),
+        request,
+        rows: page
+            .errors
+            .iter()
+            .map(|r| RowIn {
+                line: u32::try_from(r.line).unwrap_or(u32::MAX),
+                status: r.http_status,
+                code: r.code,
+                message: r.message.clone(),
+                advice: r.advice.clone(),
+                parent: r.parent,
+            })
+            .collect(),
+        path: page.path,
+    }
 }
 
 /// Reads every `data/api-semantics/*.toml`, in file-name order.
@@ -491,9 +560,9 @@ pub fn render(
         let rate_limit = match req.rate_limit {
             None => "None".to_owned(),
             Some(None) => "Some(RateLimit::Special)".to_owned(),
-            Some(Some((s, m))) => {
-                format!("Some(RateLimit::Windows {{ per_second: {s:?}, per_minute: {m:?} }})")
-            }
+            Some(Some([s, m, h, d])) => format!(
+                "Some(RateLimit::Windows {{ per_second: {s:?}, per_minute: {m:?}, per_hour: {h:?}, per_day: {d:?} }})"
+            ),
         };
         let method = method_word(&method)?;
         apis.push(ApiOut {

@@ -117,22 +117,32 @@ pub enum RateLimit {
         per_second: Option<u32>,
         /// Requests per minute.
         per_minute: Option<u32>,
+        /// Requests per hour.
+        per_hour: Option<u32>,
+        /// Requests per day.
+        per_day: Option<u32>,
     },
     /// 特殊频控: not a standard tier; the API's page or the platform sets it.
     Special,
 }
 
 impl fmt::Display for RateLimit {
-    /// `1000/min, 50/s`, `100/min`, `special`.
+    /// `1000/min, 50/s`, `100/min`, `special`: the longest window first.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             RateLimit::Special => f.write_str("special"),
-            RateLimit::Windows { per_second, per_minute } => match (per_minute, per_second) {
-                (Some(m), Some(s)) => write!(f, "{m}/min, {s}/s"),
-                (Some(m), None) => write!(f, "{m}/min"),
-                (None, Some(s)) => write!(f, "{s}/s"),
-                (None, None) => f.write_str("none"),
-            },
+            RateLimit::Windows { per_second, per_minute, per_hour, per_day } => {
+                let mut sep = "";
+                for (n, unit) in
+                    [(per_day, "day"), (per_hour, "h"), (per_minute, "min"), (per_second, "s")]
+                {
+                    if let Some(n) = n {
+                        write!(f, "{sep}{n}/{unit}")?;
+                        sep = ", ";
+                    }
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -689,10 +699,12 @@ mod serde_impls {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             match *self {
                 RateLimit::Special => serializer.serialize_str("special"),
-                RateLimit::Windows { per_second, per_minute } => {
-                    let mut s = serializer.serialize_struct("RateLimit", 2)?;
+                RateLimit::Windows { per_second, per_minute, per_hour, per_day } => {
+                    let mut s = serializer.serialize_struct("RateLimit", 4)?;
                     s.serialize_field("per_second", &per_second)?;
                     s.serialize_field("per_minute", &per_minute)?;
+                    s.serialize_field("per_hour", &per_hour)?;
+                    s.serialize_field("per_day", &per_day)?;
                     s.end()
                 }
             }
