@@ -101,6 +101,7 @@ mod api_pages {
             code,
             message: message.into(),
             advice: advice.into(),
+            description: None,
             parent: None,
         }
     }
@@ -222,6 +223,31 @@ mod api_pages {
             let err = classify_api_rows(&pages(), &sem(text), &pairs).unwrap_err().to_string();
             assert!(err.contains(expected), "{expected:?} not in {err}");
         }
+    }
+
+    #[test]
+    fn a_decision_may_name_the_chinese_description_of_a_two_message_table() {
+        let (rows, decisions) = generic();
+        let pairs: Vec<_> = rows.iter().zip(&decisions).collect();
+        let mut r = row(13, 800022902, "dimension lacked", "");
+        r.description = Some("维度缺失".into());
+        let page = PageIn {
+            path: "corehr-v1/w.md".into(),
+            title: "t".into(),
+            source_url: "u".into(),
+            updated: "2025-01-01".into(),
+            request: None,
+            rows: vec![r],
+        };
+        let s = sem(
+            "[[code]]\ncode=800022902\nmessage='维度缺失'\ncategory='invalid_request'\naction='fix_request'\nreason='zh'\n",
+        );
+        let d = classify_api_rows(&[page.clone()], &s, &pairs).unwrap();
+        assert_eq!(d[0][0].reason, "zh");
+        let s = sem(
+            "[[rule]]\nmessage=['缺失']\ncategory='invalid_request'\naction='fix_request'\nreason='rule'\n",
+        );
+        assert_eq!(classify_api_rows(&[page], &s, &pairs).unwrap()[0][0].reason, "rule");
     }
 
     #[test]

@@ -66,8 +66,10 @@ pub struct RowIn {
     pub status: Option<u16>,
     /// The code.
     pub code: u32,
-    /// The 描述 / 说明 cell.
+    /// The 描述 / 说明 cell (the English `msg` where the table has both).
     pub message: String,
+    /// The Chinese description where the table has one besides the English `msg`.
+    pub description: Option<String>,
     /// The 排查建议 cell with continuation lines.
     pub advice: String,
     /// For a sub-code row, the code it belongs to.
@@ -195,6 +197,7 @@ fn page_in(page: ApiPage) -> PageIn {
                 code: r.code,
                 message: r.message.clone(),
                 advice: r.advice.clone(),
+                description: r.description.clone(),
                 parent: r.parent,
             })
             .collect(),
@@ -300,10 +303,18 @@ pub fn classify_api_rows(
         let mut decisions = Vec::with_capacity(page.rows.len());
         for row in &page.rows {
             let key = message_key(&row.message);
+            // Where a table has both an English `msg` and a Chinese description, a
+            // decision or rule may name either.
+            let desc_key = row.description.as_deref().map(message_key);
+            let key_ok = |k: &String| *k == key || desc_key.as_ref() == Some(k);
+            let text_ok = |m: &[String]| {
+                contains_ci(&row.message, m)
+                    || row.description.as_deref().is_some_and(|d| contains_ci(d, m))
+            };
             let mut decided: Option<Decision> = None;
             for &i in by_code.get(&row.code).map(Vec::as_slice).unwrap_or(&[]) {
                 let c = codes[i].1;
-                if code_keys[i].as_ref().is_some_and(|k| *k != key)
+                if code_keys[i].as_ref().is_some_and(|k| !key_ok(k))
                     || !page_ok(&c.pages, &page.path)
                 {
                     continue;
@@ -340,7 +351,7 @@ pub fn classify_api_rows(
                         && r.codes.as_ref().is_none_or(|cs| {
                             cs.iter().any(|[lo, hi]| (*lo..=*hi).contains(&row.code))
                         })
-                        && r.message.as_ref().is_none_or(|m| contains_ci(&row.message, m))
+                        && r.message.as_ref().is_none_or(|m| text_ok(m))
                         && r.advice.as_ref().is_none_or(|a| contains_ci(&row.advice, a))
                         && r.status
                             .as_ref()
