@@ -242,7 +242,7 @@ mod api_pages {
         let s = sem(
             "[[code]]\ncode=800022902\nmessage='维度缺失'\ncategory='invalid_request'\naction='fix_request'\nreason='zh'\n",
         );
-        let d = classify_api_rows(&[page.clone()], &s, &pairs).unwrap();
+        let d = classify_api_rows(std::slice::from_ref(&page), &s, &pairs).unwrap();
         assert_eq!(d[0][0].reason, "zh");
         let s = sem(
             "[[rule]]\nmessage=['缺失']\ncategory='invalid_request'\naction='fix_request'\nreason='rule'\n",
