@@ -472,6 +472,12 @@ fn app_type_word(t: &str) -> Result<&'static str, Error> {
     }
 }
 
+/// FNV-1a over a segment's bytes: the runtime's `segment_hash`.
+fn fnv1a(s: &str) -> u64 {
+    s.bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
 /// Interned string constants, so repeated advice and reasons are written once.
 #[derive(Default)]
 struct Strings {
@@ -833,7 +839,12 @@ pub fn render(
     }
     let _ = writeln!(body, "pub(super) static ROUTES: [RouteNode; {}] = [", nodes.len());
     for n in &nodes {
-        let lits: Vec<String> = n.literals.iter().map(|(k, v)| format!("({k:?}, {v})")).collect();
+        // Sorted by FNV-1a hash, then bytes: the order the runtime's search uses.
+        let mut sorted: Vec<(u64, &String, &usize)> =
+            n.literals.iter().map(|(k, v)| (fnv1a(k), k, v)).collect();
+        sorted.sort();
+        let lits: Vec<String> =
+            sorted.iter().map(|(h, k, v)| format!("({h:#x}, {k:?}, {v})")).collect();
         let mut node_apis = n.apis.clone();
         node_apis.sort_by_key(|&a| apis[a].method);
         let refs: Vec<String> = node_apis.iter().map(|a| format!("&APIS[{a}]")).collect();

@@ -472,8 +472,8 @@ pub fn route_candidates(url: &str) -> &'static [&'static Api] {
 /// A node of the routing trie (generated).
 #[derive(Debug)]
 pub(crate) struct RouteNode {
-    /// Literal children, sorted by segment.
-    pub(crate) literals: &'static [(&'static str, u32)],
+    /// Literal children `(segment_hash, segment, node)`, sorted by hash then segment.
+    pub(crate) literals: &'static [(u64, &'static str, u32)],
     /// The parameter child, if any.
     pub(crate) param: Option<u32>,
     /// The APIs whose template ends here.
@@ -483,22 +483,33 @@ pub(crate) struct RouteNode {
 /// The path of a URL: scheme and host removed, query and fragment cut.
 fn path_of(url: &str) -> &str {
     let url = url.trim();
-    let url = match url.find(['?', '#']) {
+    let url = match memchr::memchr2(b'?', b'#', url.as_bytes()) {
         Some(i) => &url[..i],
         None => url,
     };
     if url.starts_with('/') {
         return url;
     }
-    let rest = match url.find("://") {
+    let rest = match memchr::memmem::find(url.as_bytes(), b"://") {
         Some(i) => &url[i + 3..],
         None => url,
     };
     // A host without scheme (`open.feishu.cn/open-apis/...`) or after it.
-    match rest.find('/') {
+    match memchr::memchr(b'/', rest.as_bytes()) {
         Some(i) => &rest[i..],
         None => "",
     }
+}
+
+/// The FNV-1a hash of a path segment: the trie's literal children are sorted by it, so
+/// a lookup compares integers and reads one segment's bytes at most (codegen computes
+/// the same hash).
+fn segment_hash(segment: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in segment.as_bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
 }
 
 /// Depth-first search of the trie from `node` over the segments of `path`: literal
@@ -515,13 +526,22 @@ fn find<T>(
     if path.is_empty() {
         return accept(node.apis);
     }
-    let (segment, rest) = match path.find('/') {
+    let (segment, rest) = match memchr::memchr(b'/', path.as_bytes()) {
         Some(i) => (&path[..i], &path[i..]),
         None => (path, ""),
     };
-    if let Ok(i) = node.literals.binary_search_by(|(s, _)| (*s).cmp(segment)) {
-        if let Some(found) = find(node.literals[i].1, rest, accept) {
-            return Some(found);
+    let hash = segment_hash(segment);
+    let start = node.literals.partition_point(|&(h, _, _)| h < hash);
+    // Equal hashes are contiguous; a collision costs one more comparison.
+    for &(h, literal, child) in &node.literals[start..] {
+        if h != hash {
+            break;
+        }
+        if literal == segment {
+            if let Some(found) = find(child, rest, accept) {
+                return Some(found);
+            }
+            break;
         }
     }
     find(node.param?, rest, accept)
@@ -613,7 +633,7 @@ fn best<'l>(
 /// The code a message carries after `ErrCode:` (`ext=ErrCode: 11310; ...`).
 fn carried_code(msg: &str) -> Option<u32> {
     const MARK: &str = "ErrCode:";
-    let i = msg.find(MARK)?;
+    let i = memchr::memmem::find(msg.as_bytes(), MARK.as_bytes())?;
     let digits = msg[i + MARK.len()..].trim_start();
     let end = digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(digits.len());
     digits[..end.min(10)].parse().ok()
@@ -647,6 +667,20 @@ mod tests {
         ] {
             assert_eq!(path_of(url), path, "{url}");
         }
+    }
+
+    #[test]
+    fn the_trie_stores_literals_in_segment_order() {
+        for node in data::ROUTES.iter() {
+            assert!(node.literals.iter().all(|&(h, s, _)| h == segment_hash(s)));
+            assert!(
+                node.literals.windows(2).all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1)),
+                "{:?}",
+                node.literals
+            );
+        }
+        assert_eq!(segment_hash(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(segment_hash("a"), 0xaf63_dc4c_8601_ec8c);
     }
 
     #[test]
