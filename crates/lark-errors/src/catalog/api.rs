@@ -359,6 +359,25 @@ impl Meaning {
     }
 }
 
+impl Entry {
+    /// For a per-API entry: its meaning across API pages (the entries, and so the APIs,
+    /// that document its code with the same message and semantics). `None` for generic
+    /// entries and sub-code rows.
+    ///
+    /// ```
+    /// let r = lark_errors::resolve_with(230002, "The bot can not be outside the group.", None).unwrap();
+    /// let meaning = r.entry.meaning().unwrap();
+    /// assert!(meaning.apis().count() > 1);
+    /// assert!(meaning.entries().iter().all(|e| e.message() == r.entry.message() || e.code() == 230002));
+    /// ```
+    pub fn meaning(&'static self) -> Option<Meaning> {
+        if self.parent.is_some() || self.is_generic() {
+            return None;
+        }
+        groups(top_level(self.code)).find(|m| m.entries.iter().any(|e| std::ptr::eq(e, self)))
+    }
+}
+
 /// Every API, sorted by path template then method.
 ///
 /// ```
