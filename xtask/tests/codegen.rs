@@ -213,12 +213,6 @@ mod api_pages {
                 ),
                 "stale [[code]] 777",
             ),
-            (
-                &format!(
-                    "{all}[[rule]]\nmessage=['never']\ncategory='internal'\naction='retry'\nreason='late'\n"
-                ),
-                "stale rule",
-            ),
         ] {
             let err = classify_api_rows(&pages(), &sem(text), &pairs).unwrap_err().to_string();
             assert!(err.contains(expected), "{expected:?} not in {err}");
