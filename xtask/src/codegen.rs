@@ -135,8 +135,7 @@ pub fn read_pages(root: &Path) -> Result<Vec<Page>, Error> {
     files
         .into_iter()
         .map(|path| {
-            let text =
-                fs::read_to_string(&path).map_err(|e| err(format!("{}: {e}", path.display())))?;
+            let text = lark_errors_page::read_page(&path).map_err(|e| err(e.to_string()))?;
             let doc = Document::parse(&text)
                 .map_err(|e| err(format!("{}:{}: {}", path.display(), e.line, e.kind)))?;
             let file =

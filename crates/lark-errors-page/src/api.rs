@@ -1247,6 +1247,14 @@ mod tests {
             }
 
             #[test]
+            fn never_panics_on_large_arbitrary_text(text in "\\PC{2048,6000}") {
+                let page = parse_api_page("p.md", &text);
+                prop_assert!(page.problems.windows(2).all(|w| w[0].line <= w[1].line));
+                let _ = RateLimitSpec::parse(&text);
+                let _ = Scope::parse(&text);
+            }
+
+            #[test]
             fn a_generated_table_of_n_rows_parses_to_n_rows_with_the_same_cells(
                 rows in prop::collection::vec((100u16..600, any::<u32>(), cell(), cell(), 0usize..3), 20..80),
                 bordered in any::<bool>(),
