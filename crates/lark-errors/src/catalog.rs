@@ -443,8 +443,9 @@ mod serde_impls {
     impl Serialize for Entry {
         /// The entry object: `{code, message, placeholders, advice_zh, advice_en,
         /// category, action, retryable, token, links}`, plus `http_status`, `reason`,
-        /// `source` (page file and line) for auditing, and `api` (`{method, path}` or
-        /// null) and `parent_code` for per-API entries.
+        /// `source` (page file and line) for auditing; on per-API entries also `api`
+        /// (`{method, path}`; absent on pages without an API) and, on sub-code rows,
+        /// `parent_code`.
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut s = serializer.serialize_struct("Entry", 15)?;
             s.serialize_field("code", &self.code)?;
@@ -467,11 +468,18 @@ mod serde_impls {
                     updated: self.source.updated,
                 },
             )?;
-            s.serialize_field(
-                "api",
-                &self.api.map(|a| ApiRef { method: a.method.as_str(), path: a.path }),
-            )?;
-            s.serialize_field("parent_code", &self.parent)?;
+            // Per-API fields appear on per-API entries only, so a generic entry's JSON
+            // is what it always was.
+            match self.api {
+                Some(a) => {
+                    s.serialize_field("api", &ApiRef { method: a.method.as_str(), path: a.path })?
+                }
+                None => s.skip_field("api")?,
+            }
+            match self.parent {
+                Some(p) => s.serialize_field("parent_code", &p)?,
+                None => s.skip_field("parent_code")?,
+            }
             s.end()
         }
     }

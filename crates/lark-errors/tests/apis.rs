@@ -416,3 +416,28 @@ mod never_panics {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn per_api_entries_and_apis_serialize_with_their_api_fields() {
+    let api = lark_errors::route(Method::Post, "/open-apis/im/v1/messages").unwrap();
+    let v = serde_json::to_value(api.lookup(11310)[0]).unwrap();
+    assert_eq!(
+        v["api"],
+        serde_json::json!({"method": "POST", "path": "/open-apis/im/v1/messages"})
+    );
+    assert_eq!(v["parent_code"], 230099);
+    assert_eq!(v["http_status"], serde_json::Value::Null);
+    let generic = serde_json::to_value(&lark_errors::lookup(99991663)[0]).unwrap();
+    assert!(generic.get("api").is_none() && generic.get("parent_code").is_none());
+    let a = serde_json::to_value(api).unwrap();
+    assert_eq!(
+        a["rate_limit"],
+        serde_json::json!({"per_second": 50, "per_minute": 1000, "per_hour": null, "per_day": null})
+    );
+    assert_eq!(
+        a["scopes"][0],
+        serde_json::json!({"id": "im:message", "name": "获取与发送单聊、群组消息"})
+    );
+    assert_eq!(a["app_types"], serde_json::json!(["custom", "store"]));
+}
