@@ -173,6 +173,15 @@ fn resolution_layers() {
         .unwrap();
     assert_eq!(r.layer, Layer::Generic);
     assert_eq!(lark_errors::resolve_with(12345, "x", None), None);
+    // Without an API, a live message the generic entry does not match but an API page
+    // documents goes across APIs; one that matches nothing stays generic.
+    let r = lark_errors::resolve_with(20002, "The client secret is invalid.", None).unwrap();
+    assert_eq!((r.layer, r.quality), (Layer::AcrossApis, Some(MatchQuality::Exact)));
+    assert_eq!(r.entry.message(), "The client secret is invalid.");
+    let r = lark_errors::resolve_with(20002, "app_id and app_secret did not match", None).unwrap();
+    assert_eq!(r.layer, Layer::Generic);
+    let r = lark_errors::resolve_with(20002, "something else entirely", None).unwrap();
+    assert_eq!((r.layer, r.quality), (Layer::Generic, None));
 }
 
 #[test]
