@@ -611,7 +611,7 @@ fn resolve_layers<'l>(code: u32, msg: &'l str, api: Option<&Api>) -> Option<Reso
             return generic;
         }
     }
-    let across = best(groups(top_level(code)).map(|m| m.entry()), msg, Layer::AcrossApis);
+    let across = best_meaning(code, msg);
     match (generic, across) {
         (Some(g), Some(a)) if a.quality.is_none() => Some(g),
         (Some(g), None) => Some(g),
@@ -621,6 +621,37 @@ fn resolve_layers<'l>(code: u32, msg: &'l str, api: Option<&Api>) -> Option<Reso
             let m = groups(top_level(code)).max_by_key(|m| m.entries.len())?;
             Some(Resolution::unmatched(m.entry(), Layer::AcrossApis))
         }
+    }
+}
+
+/// The meaning of `code` across API pages that `msg` matches best: best quality, then
+/// most literal text, then the most documented meaning (same message, different
+/// semantics on different pages), then page order; the first meaning's entry with no
+/// quality when none matches.
+fn best_meaning(code: u32, msg: &str) -> Option<Resolution<'_>> {
+    /// Match quality, literal bytes matched, entries in the meaning.
+    type Rank = (MatchQuality, usize, usize);
+    let mut first = None;
+    let mut best: Option<(&'static Entry, Rank, Vec<&str>)> = None;
+    for m in groups(top_level(code)) {
+        let e = m.entry();
+        first.get_or_insert(e);
+        if let Some(t) = e.template().matches(msg) {
+            let rank = (t.quality, t.literal_len, m.entries.len());
+            if best.as_ref().is_none_or(|b| rank > b.1) {
+                best = Some((e, rank, t.values));
+            }
+        }
+    }
+    match best {
+        Some((entry, (quality, _, _), values)) => Some(Resolution {
+            entry,
+            quality: Some(quality),
+            values,
+            layer: Layer::AcrossApis,
+            sub: None,
+        }),
+        None => first.map(|e| Resolution::unmatched(e, Layer::AcrossApis)),
     }
 }
 
