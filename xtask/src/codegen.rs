@@ -10,6 +10,8 @@ use lark_errors::semantics::{Action, Category, TokenKind};
 use lark_errors_page::doc::{self, Document, Language, Row, message_key};
 use serde::Deserialize;
 
+pub mod apis;
+
 /// Where the generated table is written, relative to the workspace root.
 pub const TABLE_PATH: &str = "crates/lark-errors/src/catalog/table.rs";
 /// The vendored pages, relative to the workspace root.
@@ -303,8 +305,37 @@ pub fn classify(rows: &[Row], semantics: &Semantics, file: &str) -> Result<Vec<D
     if problems.is_empty() { Ok(out) } else { Err(err(problems.join("\n"))) }
 }
 
-/// Renders the whole generated file from the workspace at `root`.
+/// Every generated file, `(path relative to the workspace root, contents)`: the generic
+/// table, then the API table.
+pub fn generate_files(root: &Path) -> Result<Vec<(&'static str, String)>, Error> {
+    let generic = generate_generic(root)?;
+    let pages = apis::read_pages(root)?;
+    let semantics = apis::read_api_semantics(root)?;
+    let pairs: Vec<(&Row, &Decision)> = generic.rows.iter().zip(&generic.decisions).collect();
+    let decisions = apis::classify_api_rows(&pages, &semantics, &pairs)?;
+    let mut codes: Vec<u32> = generic.rows.iter().map(|r| r.code).collect();
+    codes.sort_unstable();
+    let (api_table, _) = apis::render(&pages, &decisions, &codes, apis::API_PAGES_DIR)?;
+    Ok(vec![(TABLE_PATH, generic.text), (apis::API_TABLE_PATH, api_table)])
+}
+
+/// The generic table as generated, with the rows and decisions it was made from.
+pub struct Generic {
+    /// The contents of `table.rs`.
+    pub text: String,
+    /// The Chinese page's rows, in page order.
+    pub rows: Vec<Row>,
+    /// Their decisions.
+    pub decisions: Vec<Decision>,
+}
+
+/// Renders the generic table (`table.rs`) from the workspace at `root`.
 pub fn generate(root: &Path) -> Result<String, Error> {
+    Ok(generate_generic(root)?.text)
+}
+
+/// Renders the generic table and keeps what it was made from.
+pub fn generate_generic(root: &Path) -> Result<Generic, Error> {
     let pages = read_pages(root)?;
     let semantics = read_semantics(root)?;
     let zh = newest(&pages, Language::Zh)
@@ -396,7 +427,7 @@ pub fn generate(root: &Path) -> Result<String, Error> {
             Some(en_row) => {
                 let _ = writeln!(
                     out,
-                    "        english: Some(English {{ message: {:?}, advice: {:?}, source: &SOURCES[1], line: {} }}),",
+                    "        english: Some(&English {{ message: {:?}, advice: {:?}, source: &SOURCES[1], line: {} }}),",
                     en_row.message, en_row.advice, en_row.line
                 );
             }
@@ -428,10 +459,12 @@ pub fn generate(root: &Path) -> Result<String, Error> {
             None => out.push_str("        http_status: None,\n"),
         }
         let _ = writeln!(out, "        reason: {:?},", d.reason);
+        out.push_str("        api: None,\n        parent: None,\n        meaning: 0,\n");
         out.push_str("    },\n");
     }
     out.push_str("];\n");
-    Ok(out)
+    let rows = zh.doc.rows.clone();
+    Ok(Generic { text: out, rows, decisions })
 }
 
 fn distinct(rows: &[Row]) -> usize {

@@ -8,7 +8,8 @@ use xtask::codegen;
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  codegen [--check]   regenerate crates/lark-errors/src/catalog/table.rs from data/;
+  codegen [--check]   regenerate crates/lark-errors/src/catalog/{table,api_table}.rs
+                      from data/;
                       with --check, fail if the checked-in file is stale
   man [--out DIR]     write larkerr's man pages (larkerr.1, larkerr-explain.1, ...)
                       into DIR (default: target/man)";
@@ -41,19 +42,24 @@ fn main() -> ExitCode {
 
 fn run_codegen(check: bool) -> Result<(), Box<dyn std::error::Error>> {
     let root = codegen::workspace_root();
-    let generated = codegen::generate(&root)?;
-    let path = root.join(codegen::TABLE_PATH);
-    let current = std::fs::read_to_string(&path).unwrap_or_default();
-    if current == generated {
-        eprintln!("{} is up to date", codegen::TABLE_PATH);
-        return Ok(());
+    let mut stale = Vec::new();
+    for (rel, generated) in codegen::generate_files(&root)? {
+        let path = root.join(rel);
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        if current == generated {
+            eprintln!("{rel} is up to date");
+        } else if check {
+            stale.push(rel);
+        } else {
+            std::fs::write(&path, generated)?;
+            eprintln!("wrote {rel}");
+        }
     }
-    if check {
-        return Err(format!("{} is stale: run `cargo xtask codegen`", codegen::TABLE_PATH).into());
+    if stale.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} stale: run `cargo xtask codegen`", stale.join(", ")).into())
     }
-    std::fs::write(&path, generated)?;
-    eprintln!("wrote {}", codegen::TABLE_PATH);
-    Ok(())
 }
 
 /// Renders the man pages; needs the `man` feature (larkerr and clap_mangen).

@@ -20,6 +20,7 @@ use crate::template::{MatchQuality, Template};
 
 #[rustfmt::skip]
 mod table;
+mod api;
 
 /// The language a page is written in (and an advice text is given in).
 ///
@@ -53,7 +54,14 @@ impl fmt::Display for Language {
     }
 }
 
-/// A documented error: one row of the platform's error-code page.
+pub use api::{
+    Api, AppType, Layer, Meaning, Method, RateLimit, Scope, UnknownMethod, api_entries, api_pages,
+    apis, lookup_apis, meanings, resolve_with, route, route_candidates, route_path,
+};
+
+/// A documented error: one row of the platform's generic error-code page, or of an API
+/// page's error table (then [`Entry::api`] says which API, [`Entry::http_status`] gives
+/// the documented status and [`Entry::parent_code`] the code of a sub-code table).
 #[derive(Debug, PartialEq, Eq)]
 pub struct Entry {
     pub(crate) code: u32,
@@ -61,13 +69,17 @@ pub struct Entry {
     pub(crate) advice_zh: &'static str,
     pub(crate) source: &'static Source,
     pub(crate) line: u32,
-    pub(crate) english: Option<English>,
+    pub(crate) english: Option<&'static English>,
     pub(crate) links: &'static [Link],
     pub(crate) category: Category,
     pub(crate) action: Action,
     pub(crate) token: Option<TokenKind>,
     pub(crate) http_status: Option<u16>,
     pub(crate) reason: &'static str,
+    pub(crate) api: Option<&'static Api>,
+    pub(crate) parent: Option<u32>,
+    /// Which meaning of its code across API pages the entry has (0 on the generic page).
+    pub(crate) meaning: u16,
 }
 
 /// The English text of an entry, from the Lark international page.
@@ -133,7 +145,7 @@ impl Entry {
     /// The English advice, where the Lark international page documents the same code
     /// with the same message (compared ignoring case and punctuation).
     pub fn advice_en(&self) -> Option<&'static str> {
-        self.english.as_ref().map(|e| e.advice)
+        self.english.map(|e| e.advice)
     }
 
     /// The advice in `language`, falling back to Chinese when there is no English text.
@@ -166,7 +178,7 @@ impl Entry {
 
     /// The English text (message as the English page writes it, advice, page), if any.
     pub const fn english(&self) -> Option<&English> {
-        self.english.as_ref()
+        self.english
     }
 
     /// The page the message and Chinese advice come from.
@@ -204,10 +216,28 @@ impl Entry {
         self.token
     }
 
-    /// The HTTP status the platform is known to send with this code (for example 429
-    /// for 99991400), where it is known; the page itself documents none.
+    /// The HTTP status sent with this code: as documented on its API page, or for a
+    /// generic entry where it is known (for example 429 for 99991400; the generic page
+    /// documents none).
     pub const fn http_status(&self) -> Option<u16> {
         self.http_status
+    }
+
+    /// The API whose page documents this entry; `None` for generic entries and for
+    /// entries of pages that document no request (guides).
+    pub const fn api(&self) -> Option<&'static Api> {
+        self.api
+    }
+
+    /// For a row of a sub-code table (`### 230099 子错误码`): the code whose `msg`
+    /// carries this one.
+    pub const fn parent_code(&self) -> Option<u32> {
+        self.parent
+    }
+
+    /// Whether the entry comes from the generic error-code page.
+    pub fn is_generic(&self) -> bool {
+        std::ptr::eq(self.source, &table::SOURCES[0])
     }
 
     /// Why the entry has its category and action: the reason of the rule or per-code
@@ -324,6 +354,7 @@ pub fn resolve(code: u32, msg: &str) -> Option<&'static Entry> {
 
 /// The entry a live message resolved to, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Resolution<'l> {
     /// The chosen entry.
     pub entry: &'static Entry,
@@ -332,6 +363,18 @@ pub struct Resolution<'l> {
     pub quality: Option<MatchQuality>,
     /// The placeholder values found in the live message (empty without a match).
     pub values: Vec<&'l str>,
+    /// The catalog layer the entry came from.
+    pub layer: Layer,
+    /// The entry of the sub-code the live message carries (`ext=ErrCode: 11310; ...`),
+    /// from the sub-code table of [`entry`](Self::entry)'s code; see [`resolve_with`].
+    pub sub: Option<&'static Entry>,
+}
+
+impl Resolution<'_> {
+    /// A resolution with no match: `entry` is the best evidence left.
+    pub(crate) fn unmatched(entry: &'static Entry, layer: Layer) -> Self {
+        Resolution { entry, quality: None, values: Vec::new(), layer, sub: None }
+    }
 }
 
 /// Resolves `code` and a live `msg` to the best entry, with the match details.
@@ -362,8 +405,14 @@ pub fn resolve_match(code: u32, msg: &str) -> Option<Resolution<'_>> {
         },
     );
     Some(match best {
-        Some((entry, m)) => Resolution { entry, quality: Some(m.quality), values: m.values },
-        None => Resolution { entry: first, quality: None, values: Vec::new() },
+        Some((entry, m)) => Resolution {
+            entry,
+            quality: Some(m.quality),
+            values: m.values,
+            layer: Layer::Generic,
+            sub: None,
+        },
+        None => Resolution::unmatched(first, Layer::Generic),
     })
 }
 
@@ -394,9 +443,11 @@ mod serde_impls {
     impl Serialize for Entry {
         /// The entry object (README, "JSON"): `{code, message, placeholders, advice_zh,
         /// advice_en, category, action, retryable, token, links}`, plus `http_status`,
-        /// `reason` and `source` (page file and line) for auditing.
+        /// `reason`, `source` (page file and line) for auditing; on per-API entries also
+        /// `api` (`{method, path}`; absent on pages without an API) and, on sub-code rows,
+        /// `parent_code`.
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut s = serializer.serialize_struct("Entry", 13)?;
+            let mut s = serializer.serialize_struct("Entry", 15)?;
             s.serialize_field("code", &self.code)?;
             s.serialize_field("message", self.message)?;
             s.serialize_field("placeholders", &self.placeholders())?;
@@ -417,8 +468,26 @@ mod serde_impls {
                     updated: self.source.updated,
                 },
             )?;
+            // Per-API fields appear on per-API entries only, so a generic entry's JSON
+            // is what it always was.
+            match self.api {
+                Some(a) => {
+                    s.serialize_field("api", &ApiRef { method: a.method.as_str(), path: a.path })?
+                }
+                None => s.skip_field("api")?,
+            }
+            match self.parent {
+                Some(p) => s.serialize_field("parent_code", &p)?,
+                None => s.skip_field("parent_code")?,
+            }
             s.end()
         }
+    }
+
+    #[derive(Serialize)]
+    struct ApiRef {
+        method: &'static str,
+        path: &'static str,
     }
 
     #[derive(Serialize)]

@@ -18,7 +18,9 @@
 //! ```
 //!
 //! Modules:
-//! - [`catalog`]: the entries, [`lookup`] and [`resolve`];
+//! - [`catalog`]: the entries, [`lookup`] and [`resolve`]; the platform catalog of every
+//!   API page: [`Api`]s, [`route`] from a request URL, [`resolve_with`] an API known, a
+//!   code's [`meanings`] across APIs;
 //! - [`template`]: matching live messages against documented ones;
 //! - [`semantics`]: the category, action and token words;
 //! - [`extract`]: finding error codes in log text of any shape, streaming;
@@ -29,7 +31,9 @@
 //! - [`platform`]: the platform's hosts, headers, token endpoints and well-known codes.
 //!
 //! Features: `serde` adds `Serialize` with stable snake_case JSON names; `json`
-//! (default) adds response diagnosis and implies `serde`.
+//! (default) adds response diagnosis and implies `serde`; `apis` (default) compiles in
+//! the API pages' APIs and entries (without it the same functions answer from the
+//! generic page only).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -44,7 +48,9 @@ pub mod semantics;
 pub mod template;
 
 pub use catalog::{
-    Entry, Language, Resolution, entries, is_documented, lookup, resolve, resolve_match, sources,
+    Api, Entry, Language, Layer, Method, Resolution, api_entries, apis, entries, is_documented,
+    lookup, lookup_apis, meanings, resolve, resolve_match, resolve_with, route, route_candidates,
+    route_path, sources,
 };
 pub use date::Date;
 pub use semantics::{Action, Category, TokenKind};
