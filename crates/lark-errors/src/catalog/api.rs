@@ -755,7 +755,14 @@ mod serde_impls {
     use serde::Serialize;
     use serde::ser::{SerializeStruct, Serializer};
 
-    use super::{Api, RateLimit, Scope};
+    use super::{Api, Layer, RateLimit, Scope};
+
+    impl Serialize for Layer {
+        /// The snake_case name ([`Layer::as_str`]).
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
 
     impl Serialize for Api {
         /// `{method, path, url, title, doc_url, updated, rate_limit, app_types, scopes,
