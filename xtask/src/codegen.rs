@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::doc::{self, Document, Language, Row, message_key};
-use crate::semantics::{Action, Category, TokenKind};
+use lark_errors::semantics::{Action, Category, TokenKind};
+use lark_errors_page::doc::{self, Document, Language, Row, message_key};
 use serde::Deserialize;
 
 /// Where the generated table is written, relative to the workspace root.
@@ -118,21 +118,22 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")).to_path_buf()
 }
 
-/// Reads and parses every page in `data/sources/` (sorted by file name).
+/// Reads and parses every error-code page in `data/sources/` (sorted by file name): the
+/// `*.md` files whose name contains `error-code` (the other pages there, such as the
+/// frequency-control page and the API pages' folder, are not catalog sources).
 pub fn read_pages(root: &Path) -> Result<Vec<Page>, Error> {
     let dir = root.join(SOURCES_DIR);
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
         .map_err(|e| err(format!("{}: {e}", dir.display())))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .filter(|p| p.file_name().is_some_and(|n| n != "README.md"))
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().contains("error-code")))
         .collect();
     files.sort();
     files
         .into_iter()
         .map(|path| {
-            let text =
-                fs::read_to_string(&path).map_err(|e| err(format!("{}: {e}", path.display())))?;
+            let text = lark_errors_page::read_page(&path).map_err(|e| err(e.to_string()))?;
             let doc = Document::parse(&text)
                 .map_err(|e| err(format!("{}:{}: {}", path.display(), e.line, e.kind)))?;
             let file =
@@ -356,7 +357,7 @@ pub fn generate(root: &Path) -> Result<String, Error> {
         with_en
     );
     out.push('\n');
-    out.push_str("#![allow(unused_imports)] // which imports are used depends on the data\n\nuse super::{English, Entry, Link, Source};\nuse crate::doc::Language;\nuse crate::semantics::{Action, Category, TokenKind};\n\n");
+    out.push_str("#![allow(unused_imports)] // which imports are used depends on the data\n\nuse super::{English, Entry, Link, Source};\nuse crate::catalog::Language;\nuse crate::semantics::{Action, Category, TokenKind};\n\n");
     let _ = writeln!(out, "pub(super) static SOURCES: [Source; {}] = [", sources.len());
     for page in &sources {
         let m = &page.doc.metadata;

@@ -1,20 +1,10 @@
 //! Development tasks for lark-errors. Run them with `cargo xtask <task>`.
 //!
-//! The doc parser and the semantic words are compiled in from the library's sources
-//! rather than through a dependency on the library: the library embeds the generated
-//! table, so depending on it would make a broken or stale table impossible to
-//! regenerate.
+//! The page parser comes from `lark-errors-page`, the semantic words from
+//! `lark_errors::semantics`. Both link the runtime library, which embeds the generated
+//! table: codegen needs a table that compiles (any stale one does, as long as the
+//! generator and `catalog.rs` agree on the shape of an entry).
 
 pub mod codegen;
 #[cfg(feature = "man")]
 pub mod man;
-
-/// `lark_errors::doc`, the parser of the platform's page.
-#[path = "../../crates/lark-errors/src/doc.rs"]
-#[allow(dead_code, rustdoc::broken_intra_doc_links)]
-pub mod doc;
-
-/// `lark_errors::semantics`: category, action and token words.
-#[path = "../../crates/lark-errors/src/semantics.rs"]
-#[allow(dead_code, rustdoc::broken_intra_doc_links)]
-pub mod semantics;

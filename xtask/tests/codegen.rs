@@ -14,8 +14,8 @@ fn checked_in_table_is_fresh() {
     );
 }
 
-fn rows(page: &str) -> Vec<xtask::doc::Row> {
-    xtask::doc::Document::parse(page).unwrap().rows
+fn rows(page: &str) -> Vec<lark_errors_page::doc::Row> {
+    lark_errors_page::doc::Document::parse(page).unwrap().rows
 }
 
 const PAGE: &str =

@@ -397,7 +397,7 @@ fn new_token(st: &mut MockState, prefix: &str) -> String {
 fn log_id(st: &mut MockState) -> String {
     let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let (days, rem) = (secs / 86_400, secs % 86_400);
-    let date = lark_errors::doc::Date::from_unix_millis(days * 86_400_000);
+    let date = lark_errors::date::Date::from_unix_millis(days * 86_400_000);
     let random = st.rng.next_u64();
     // Written digit by digit: `format!` with six padded fields costs more than the rest
     // of a success reply.

@@ -15,12 +15,43 @@
 
 use std::fmt;
 
-pub use crate::doc::Language;
 use crate::semantics::{Action, Category, TokenKind};
 use crate::template::{MatchQuality, Template};
 
 #[rustfmt::skip]
 mod table;
+
+/// The language a page is written in (and an advice text is given in).
+///
+/// ```
+/// use lark_errors::Language;
+/// assert_eq!(Language::En.to_string(), "en");
+/// assert_eq!(Language::default(), Language::Zh);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Language {
+    /// Chinese (the Feishu page).
+    #[default]
+    Zh,
+    /// English (the Lark international page).
+    En,
+}
+
+impl Language {
+    /// The ISO 639-1 code: `zh` or `en`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Language::Zh => "zh",
+            Language::En => "en",
+        }
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// A documented error: one row of the platform's error-code page.
 #[derive(Debug, PartialEq, Eq)]

@@ -31,7 +31,7 @@ use std::io::{self, Read};
 
 use memchr::memmem;
 
-use crate::doc::{civil_from_days, days_from_civil};
+use crate::date::{civil_from_days, days_from_civil};
 
 /// The detection rules in words, as `larkerr scan --help` prints them.
 pub const RULES: &str = "\

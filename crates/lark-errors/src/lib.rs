@@ -22,8 +22,7 @@
 //! - [`template`]: matching live messages against documented ones;
 //! - [`semantics`]: the category, action and token words;
 //! - [`extract`]: finding error codes in log text of any shape, streaming;
-//! - [`doc`]: the parser of the platform's markdown page (used to build the catalog);
-//! - [`diff`]: what a copy of the page contains and what changed between two copies;
+//! - [`date`]: calendar dates of pages and the calendar conversions of log timestamps;
 //! - [`diagnose`](mod@diagnose): HTTP responses into decisions ([`diagnose::diagnose`] needs the
 //!   default `json` feature);
 //! - [`retry`]: what to do next, given a diagnosis and an attempt number;
@@ -36,9 +35,8 @@
 #![warn(missing_docs)]
 
 pub mod catalog;
+pub mod date;
 pub mod diagnose;
-pub mod diff;
-pub mod doc;
 pub mod extract;
 pub mod platform;
 pub mod retry;
@@ -46,8 +44,9 @@ pub mod semantics;
 pub mod template;
 
 pub use catalog::{
-    Entry, Resolution, entries, is_documented, lookup, resolve, resolve_match, sources,
+    Entry, Language, Resolution, entries, is_documented, lookup, resolve, resolve_match, sources,
 };
+pub use date::Date;
 pub use semantics::{Action, Category, TokenKind};
 
 pub use diagnose::Diagnosis;

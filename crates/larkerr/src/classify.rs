@@ -8,8 +8,8 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
+use lark_errors::catalog::Language;
 use lark_errors::diagnose::{Basis, Diagnosis, diagnose};
-use lark_errors::doc::Language;
 use lark_errors::template::MatchQuality;
 use lark_errors::{Action, Entry};
 

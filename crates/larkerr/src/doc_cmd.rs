@@ -1,14 +1,14 @@
 //! `larkerr doc check FILE` and `larkerr doc diff OLD NEW`: for maintainers folding a
 //! new copy of the platform's error-code page into the catalog (see CONTRIBUTING.md).
 //!
-//! The library decides (`lark_errors::diff`); this module reads files and renders.
+//! The library decides (`lark_errors_page::diff`); this module reads files and renders.
 
-use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use lark_errors::diff::{self, CheckReport, Diff, PageSummary, RowText, WordChange, WordOp};
-use lark_errors::doc::Document;
+use lark_errors_page::PageError;
+use lark_errors_page::diff::{self, CheckReport, Diff, PageSummary, RowText, WordChange, WordOp};
+use lark_errors_page::doc::Document;
 
 use crate::Status;
 
@@ -80,9 +80,46 @@ pub fn run(args: &Args) -> io::Result<Status> {
     }
 }
 
+/// Reads a page through the page crate's size-limited reader; the error names the file.
 fn read(path: &Path) -> io::Result<String> {
-    fs::read_to_string(path)
-        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+    lark_errors_page::read_page(path).map_err(|e| {
+        let kind = match &e {
+            PageError::Io { error, .. } => error.kind(),
+            _ => io::ErrorKind::InvalidData,
+        };
+        io::Error::new(kind, e.to_string())
+    })
+}
+
+/// How many problems the one line on stderr names before "and N more".
+const PROBLEMS_NAMED: usize = 3;
+
+/// The one line on stderr for a page that does not parse cleanly: the first problems
+/// with their lines, how many more, and where to see them all (`listed`: already
+/// printed on stdout by `doc check`).
+fn not_clean(path: &Path, problems: &[(usize, String)], listed: bool) {
+    let file = path.display();
+    if listed {
+        let n = problems.len();
+        crate::output::error(format_args!(
+            "{file} does not parse cleanly: {n} problem{} (listed on stdout)",
+            plural(n)
+        ));
+        return;
+    }
+    let named: Vec<String> = problems
+        .iter()
+        .take(PROBLEMS_NAMED)
+        .map(|(line, what)| format!("{file}:{line}: {what}"))
+        .collect();
+    let more = problems.len().saturating_sub(PROBLEMS_NAMED);
+    let more = if more > 0 { format!("; and {more} more") } else { String::new() };
+    crate::output::error(format_args!(
+        "{file} does not parse cleanly ({} problem{}): {}{more}; see `larkerr doc check {file}`",
+        problems.len(),
+        plural(problems.len()),
+        named.join("; ")
+    ));
 }
 
 const BOLD: &str = "\x1b[1m";
@@ -95,6 +132,13 @@ fn check(args: &CheckArgs) -> io::Result<Status> {
     let text = read(&args.file)?;
     let report = diff::check(&text);
     let status = if report.is_clean() { Status::Found } else { Status::Usage };
+    let failed = || {
+        if !report.is_clean() {
+            let problems: Vec<(usize, String)> =
+                report.problems.iter().map(|p| (p.line, p.message.clone())).collect();
+            not_clean(&args.file, &problems, true);
+        }
+    };
     if args.json {
         #[derive(serde::Serialize)]
         struct Json<'a> {
@@ -107,6 +151,7 @@ fn check(args: &CheckArgs) -> io::Result<Status> {
         serde_json::to_writer_pretty(&mut out, &json)?;
         writeln!(out)?;
         out.flush()?;
+        failed();
         return Ok(status);
     }
     let mut out = anstream::stdout().lock();
@@ -147,13 +192,14 @@ fn check(args: &CheckArgs) -> io::Result<Status> {
         }
     }
     out.flush()?;
+    failed();
     Ok(status)
 }
 
 fn style_name(s: &PageSummary) -> &'static str {
     match s.style {
-        lark_errors::doc::TableStyle::Bare => "bare (code | message | advice)",
-        lark_errors::doc::TableStyle::Bordered => "bordered (| code | message | advice |)",
+        lark_errors_page::doc::TableStyle::Bare => "bare (code | message | advice)",
+        lark_errors_page::doc::TableStyle::Bordered => "bordered (| code | message | advice |)",
     }
 }
 
@@ -168,7 +214,7 @@ struct Side {
     doc: Document,
 }
 
-/// Reads and parses a page; problems are printed and make the command fail.
+/// Reads and parses a page; problems are reported in one line and make the command fail.
 fn load(path: &Path) -> io::Result<Result<Side, Status>> {
     let text = read(path)?;
     let (doc, problems) = Document::parse_lenient(&text);
@@ -176,16 +222,9 @@ fn load(path: &Path) -> io::Result<Result<Side, Status>> {
         let label = path.display().to_string();
         return Ok(Ok(Side { file: Some(label.clone()), label, doc }));
     }
-    let mut err = io::stderr().lock();
-    for p in &problems {
-        writeln!(err, "larkerr: {}:{}: {}", path.display(), p.line, p.kind)?;
-    }
-    writeln!(
-        err,
-        "larkerr: {} does not parse cleanly; see `larkerr doc check {}`",
-        path.display(),
-        path.display()
-    )?;
+    let problems: Vec<(usize, String)> =
+        problems.iter().map(|p| (p.line, p.kind.to_string())).collect();
+    not_clean(path, &problems, false);
     Ok(Err(Status::Usage))
 }
 
@@ -235,8 +274,9 @@ fn diff_cmd(args: &DiffArgs) -> io::Result<Status> {
 }
 
 fn usage(msg: &str) -> io::Result<Status> {
-    eprintln!("larkerr: doc diff: {msg}");
-    eprintln!("usage: larkerr doc diff [--json] OLD NEW | larkerr doc diff [--json] --builtin NEW");
+    crate::output::error(format_args!(
+        "doc diff: {msg} (usage: larkerr doc diff [--json] OLD NEW | larkerr doc diff [--json] --builtin NEW)"
+    ));
     Ok(Status::Usage)
 }
 

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use lark_errors::Entry;
-use lark_errors::doc::Language;
+use lark_errors::catalog::Language;
 
 use crate::Status;
 use crate::output::{self, Settings, Tone, paint};

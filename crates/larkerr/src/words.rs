@@ -1,8 +1,8 @@
 //! The library's decisions in words a person reads: phrases only, no decisions. The
 //! category, action, token and basis all come from lark-errors.
 
+use lark_errors::catalog::Language;
 use lark_errors::diagnose::Basis;
-use lark_errors::doc::Language;
 use lark_errors::{Action, Category, Entry, TokenKind};
 
 use crate::output::Tone;

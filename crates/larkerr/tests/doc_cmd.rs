@@ -307,6 +307,8 @@ fn diff_refuses_a_page_that_does_not_parse() {
     let err = stderr(&o);
     assert!(err.contains(&format!("{}:8: code `abc`", fixture("broken.md"))), "{err}");
     assert!(err.contains("larkerr doc check"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("(4 problems)") && err.contains("; and 1 more;"), "{err}");
 }
 
 #[test]
@@ -317,6 +319,72 @@ fn diff_usage_errors_exit_2() {
         let o = larkerr(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(stderr(&o).starts_with("larkerr: doc diff: "), "{}", stderr(&o));
+        assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    }
+}
+
+// ---------------------------------------------------------------- every failure is one line
+
+/// Runs `larkerr` with assert_cmd and returns its stderr, asserting exit 2, nothing on
+/// stdout (unless `stdout_ok`) and exactly one line on stderr starting `larkerr: `.
+fn fails_in_one_line(args: &[&str], stdout_ok: bool) -> String {
+    let assert = assert_cmd::Command::cargo_bin("larkerr")
+        .unwrap()
+        .args(args)
+        .env("NO_COLOR", "1")
+        .assert()
+        .code(2);
+    let out = assert.get_output();
+    let err = String::from_utf8(out.stderr.clone()).unwrap();
+    assert!(stdout_ok || out.stdout.is_empty(), "{args:?}: stdout not empty");
+    assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    assert!(err.starts_with("larkerr: "), "{args:?}: {err}");
+    err
+}
+
+#[cfg(unix)]
+#[test]
+fn an_endless_input_fails_at_once_in_one_line() {
+    for args in [
+        vec!["doc", "check", "/dev/zero"],
+        vec!["doc", "check", "--json", "/dev/zero"],
+        vec!["doc", "diff", "--builtin", "/dev/zero"],
+        vec!["doc", "diff", "/dev/zero", "/dev/zero"],
+    ] {
+        let err = fails_in_one_line(&args, false);
+        assert!(err.contains("/dev/zero: larger than 8 MiB"), "{err}");
+    }
+    let base = fixture("base.md");
+    let err = fails_in_one_line(&["doc", "diff", &base, "/dev/zero"], false);
+    assert!(err.contains("/dev/zero: larger than"), "{err}");
+}
+
+#[test]
+fn a_directory_or_binary_file_fails_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_string_lossy().into_owned();
+    let err = fails_in_one_line(&["doc", "check", &path], false);
+    assert!(err.starts_with(&format!("larkerr: {path}: ")), "{err}");
+    let binary = dir.path().join("page.md");
+    std::fs::write(&binary, b"a | b | c\n--- | --- | ---\n600 | \xff | x\n").unwrap();
+    let binary = binary.to_string_lossy().into_owned();
+    for args in [vec!["doc", "check", binary.as_str()], vec!["doc", "diff", "--builtin", &binary]] {
+        let err = fails_in_one_line(&args, false);
+        assert!(err.contains("not UTF-8 text (invalid byte at offset 32)"), "{err}");
+    }
+}
+
+#[test]
+fn check_of_a_page_with_problems_says_so_on_stderr_in_one_line() {
+    let path = fixture("broken.md");
+    for json in [false, true] {
+        let args: Vec<&str> =
+            if json { vec!["doc", "check", "--json", &path] } else { vec!["doc", "check", &path] };
+        let err = fails_in_one_line(&args, true);
+        assert_eq!(
+            err,
+            format!("larkerr: {path} does not parse cleanly: 4 problems (listed on stdout)\n")
+        );
     }
 }
 

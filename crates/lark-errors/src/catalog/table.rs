@@ -5,7 +5,7 @@
 #![allow(unused_imports)] // which imports are used depends on the data
 
 use super::{English, Entry, Link, Source};
-use crate::doc::Language;
+use crate::catalog::Language;
 use crate::semantics::{Action, Category, TokenKind};
 
 pub(super) static SOURCES: [Source; 2] = [
