@@ -1,5 +1,6 @@
 //! `cargo xtask codegen [--check]`: regenerate (or check) the catalog table.
 //! `cargo xtask man [--out DIR]`: render larkerr's man pages.
+//! `cargo xtask fuzz-seeds`: write the fuzz targets' seed corpora into fuzz/corpus/.
 
 use std::process::ExitCode;
 
@@ -11,7 +12,9 @@ tasks:
   codegen [--check]   regenerate crates/lark-errors/src/catalog/table.rs from data/;
                       with --check, fail if the checked-in file is stale
   man [--out DIR]     write larkerr's man pages (larkerr.1, larkerr-explain.1, ...)
-                      into DIR (default: target/man)";
+                      into DIR (default: target/man)
+  fuzz-seeds          write the fuzz targets' seed corpora, made from data/ and
+                      tests/fixtures/, into fuzz/corpus/<target>/ (see scripts/fuzz.sh)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,6 +24,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => run_codegen(true),
         ["man"] => run_man(None),
         ["man", "--out", dir] => run_man(Some(dir)),
+        ["fuzz-seeds"] => run_fuzz_seeds(),
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -53,6 +57,14 @@ fn run_codegen(check: bool) -> Result<(), Box<dyn std::error::Error>> {
     }
     std::fs::write(&path, generated)?;
     eprintln!("wrote {}", codegen::TABLE_PATH);
+    Ok(())
+}
+
+fn run_fuzz_seeds() -> Result<(), Box<dyn std::error::Error>> {
+    let root = codegen::workspace_root();
+    for (target, seeds) in xtask::fuzz_seeds::write(&root)? {
+        eprintln!("{}/{target}: {seeds} seeds", xtask::fuzz_seeds::CORPUS_DIR);
+    }
     Ok(())
 }
 
