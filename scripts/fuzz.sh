@@ -47,7 +47,10 @@ for t in "${targets[@]}"; do
     before=$(find "fuzz/artifacts/$t" -type f | sort)
     log="$logs/$t.log"
     rc=0
-    "${fuzz[@]}" run "${flags[@]}" "$t" "fuzz/corpus/$t" -- \
+    # Kept findings run first, with the seeds: one that still fails is a finding again.
+    corpora=("fuzz/corpus/$t")
+    [ ! -d "fuzz/regressions/$t" ] || corpora+=("fuzz/regressions/$t")
+    "${fuzz[@]}" run "${flags[@]}" "$t" "${corpora[@]}" -- \
         -max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
         -report_slow_units=5 >"$log" 2>&1 || rc=$?
     # libFuzzer's final statistics: `stat::number_of_executed_units: N` (also in the
