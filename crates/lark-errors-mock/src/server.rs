@@ -13,7 +13,6 @@ use axum::body::{Body, Bytes};
 use axum::extract::State as AxumState;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::Response;
-use lark_errors::retry::SplitMix64;
 use lark_errors::{Action, Entry};
 use serde_json::{Value, json};
 
@@ -293,7 +292,7 @@ impl Shared {
             }
             let fires = match (rule.nth, rule.probability) {
                 (Some(n), _) => st.rule_seen[i] == n,
-                (None, Some(p)) => lark_errors::retry::Jitter::fraction(&mut st.rng) < p,
+                (None, Some(p)) => st.rng.fraction() < p,
                 (None, None) => true,
             };
             if fires {
@@ -517,5 +516,29 @@ mod tests {
         assert!(id.starts_with("20"), "{id}");
         assert!(id[14..].bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_lowercase()), "{id}");
         assert_ne!(id, shared.new_log_id());
+    }
+}
+
+/// The mock's own seeded generator (SplitMix64) for tokens, log ids and fault odds:
+/// reproducible from `config.seed`. (The library keeps its jitter generator private.)
+#[derive(Debug, Clone)]
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    const fn new(seed: u64) -> SplitMix64 {
+        SplitMix64(seed)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A fraction in `[0, 1)`.
+    fn fraction(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }

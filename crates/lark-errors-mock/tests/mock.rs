@@ -117,12 +117,12 @@ async fn business_endpoints_check_the_token() {
     assert!(r.body["error"]["troubleshooter"].as_str().unwrap().contains(&log_id));
     let d = diagnose(Some(r.status), &r.headers, &r.raw);
     assert_eq!(d.log_id.as_deref(), Some(log_id.as_str()));
-    assert_eq!(d.category, Some(Category::Authentication));
+    assert_eq!(d.category(), Some(Category::Authentication));
 
     let r = send(client.get(mock.url(path)).bearer_auth("t-never-issued")).await;
     assert_eq!((r.status, r.code()), (400, 99991663));
     let d = diagnose(Some(r.status), &r.headers, &r.raw);
-    assert_eq!(d.action, Some(Action::RefreshToken));
+    assert_eq!(d.action(), Some(Action::RefreshToken));
 
     let token = tenant_token(&client, &mock).await;
     let r = send(client.post(mock.url(path)).bearer_auth(&token)).await;
@@ -202,7 +202,7 @@ async fn rate_limit_per_app_and_path_with_true_reset() {
     assert!((1..=2).contains(&reset), "{reset}");
     let d = diagnose(Some(r.status), &r.headers, &r.raw);
     assert_eq!(
-        (d.action, d.retry_after_secs, d.rate_limit),
+        (d.action(), d.retry_after_secs, d.rate_limit),
         (Some(Action::WaitAndRetry), Some(reset), Some(2))
     );
 
@@ -279,8 +279,8 @@ async fn scope_errors_carry_permission_violations() {
     assert_eq!(violations[0]["type"], "action_scope_required");
     let d = diagnose(Some(r.status), &r.headers, &r.raw);
     assert_eq!(d.missing_scopes, scopes);
-    assert_eq!(d.action, Some(Action::RequestScope));
-    assert!(d.known);
+    assert_eq!(d.action(), Some(Action::RequestScope));
+    assert!(d.known());
 }
 
 #[tokio::test]

@@ -39,7 +39,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let tokens = Arc::new(AppTokenSource::tenant(mock.base_url(), "cli_mock", "mock_secret"));
     let middleware = LarkMiddleware::new()
-        .with_policy(RetryPolicy { max_delay: Duration::from_secs(5), ..RetryPolicy::default() })
+        .with_policy(RetryPolicy::default().with_max_delay(Duration::from_secs(5)))
         .with_shared_token_source(tokens.clone());
     let client =
         reqwest_middleware::ClientBuilder::new(reqwest::Client::new()).with(middleware).build();
@@ -73,7 +73,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "HTTP {}, code {:?}, action {:?}, missing scopes {:?}, log id {:?}",
         response.status(),
         d.code,
-        d.action.map(|a| a.as_str()),
+        d.action().map(|a| a.as_str()),
         d.missing_scopes,
         d.log_id
     );

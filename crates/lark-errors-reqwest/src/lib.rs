@@ -17,7 +17,7 @@
 //!
 //! let tokens = AppTokenSource::tenant(AppTokenSource::FEISHU, "cli_a1b2c3", "app secret");
 //! let middleware = LarkMiddleware::new()
-//!     .with_policy(RetryPolicy { max_attempts: 5, ..RetryPolicy::default() })
+//!     .with_policy(RetryPolicy::default().with_max_attempts(5))
 //!     .with_token_source(tokens);
 //! let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
 //!     .with(middleware)
@@ -27,7 +27,7 @@
 //! let diagnosis = response.diagnosis().cloned();
 //! let body = response.text().await?; // the body is still there
 //! if let Some(d) = diagnosis.filter(|d| !d.is_success()) {
-//!     eprintln!("{:?} {:?}: missing scopes {:?}", d.code, d.action, d.missing_scopes);
+//!     eprintln!("{:?} {:?}: missing scopes {:?}", d.code, d.action(), d.missing_scopes);
 //! }
 //! # Ok(()) }
 //! ```

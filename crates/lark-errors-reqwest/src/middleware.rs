@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use http::{Extensions, HeaderValue, Method, header};
 use lark_errors::TokenKind;
 use lark_errors::diagnose::{Diagnosis, diagnose};
-use lark_errors::retry::{Attempt, Jitter, RetryDecision, RetryPolicy, SplitMix64};
+use lark_errors::retry::{Attempt, Idempotency, Jitter, RetryDecision, RetryPolicy, SeededJitter};
 use reqwest::{Request, Response, ResponseBuilderExt};
 use reqwest_middleware::{Error, Middleware, Next, Result};
 
@@ -161,7 +161,7 @@ impl LarkMiddleware {
         LarkMiddleware {
             policy: RetryPolicy::default(),
             tokens: None,
-            jitter: Mutex::new(Box::new(SplitMix64::new(seed))),
+            jitter: Mutex::new(Box::new(SeededJitter::new(seed))),
             bearer: RwLock::new(None),
         }
     }
@@ -171,11 +171,9 @@ impl LarkMiddleware {
     /// ```
     /// use std::time::Duration;
     /// use lark_errors::RetryPolicy;
-    /// let mw = lark_errors_reqwest::LarkMiddleware::new().with_policy(RetryPolicy {
-    ///     max_attempts: 3,
-    ///     base_delay: Duration::from_millis(100),
-    ///     ..RetryPolicy::default()
-    /// });
+    /// let mw = lark_errors_reqwest::LarkMiddleware::new().with_policy(
+    ///     RetryPolicy::default().with_max_attempts(3).with_base_delay(Duration::from_millis(100)),
+    /// );
     /// assert_eq!(mw.policy().max_attempts, 3);
     /// ```
     pub fn with_policy(mut self, policy: RetryPolicy) -> LarkMiddleware {
@@ -197,7 +195,7 @@ impl LarkMiddleware {
 
     /// Seeds the backoff jitter, for reproducible delays.
     pub fn with_jitter_seed(self, seed: u64) -> LarkMiddleware {
-        self.with_jitter(SplitMix64::new(seed))
+        self.with_jitter(SeededJitter::new(seed))
     }
 
     /// Takes backoff jitter from `jitter` (fractions in `[0, 1]`): `|| 1.0` waits the
@@ -267,7 +265,11 @@ impl Middleware for LarkMiddleware {
             }
         }
         let started = Instant::now();
-        let mut attempt = Attempt::first(idempotent);
+        let mut attempt = Attempt::first(if idempotent {
+            Idempotency::Idempotent
+        } else {
+            Idempotency::NotIdempotent
+        });
         let mut attempts = Attempts { sent: 0, ..Attempts::default() };
         loop {
             let spare = request.try_clone();
@@ -347,7 +349,7 @@ fn log_retry(
     tracing::info!(
         target: "lark_errors_reqwest",
         code = diagnosis.code,
-        category = diagnosis.category.map(|c| c.as_str()),
+        category = diagnosis.category().map(|c| c.as_str()),
         decision = %decision,
         delay_ms = delay.as_millis() as u64,
         attempt,

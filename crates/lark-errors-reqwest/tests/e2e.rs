@@ -14,12 +14,12 @@ use reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
 
 /// Short delays so the suite stays fast; rate-limit waits come from the mock's headers.
 fn policy() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 4,
-        base_delay: Duration::from_millis(20),
-        max_delay: Duration::from_secs(5),
-        budget: Some(Duration::from_secs(30)),
-    }
+    RetryPolicy::default()
+        .with_max_attempts(4)
+        .with_base_delay(Duration::from_millis(20))
+        .with_max_delay(Duration::from_secs(5))
+        .with_min_delay(Duration::ZERO)
+        .with_budget(Some(Duration::from_secs(30)))
 }
 
 fn tokens(mock: &MockServer) -> Arc<AppTokenSource> {
@@ -152,7 +152,10 @@ async fn missing_scope_is_returned_untouched_after_one_request() {
     let d = response.diagnosis().unwrap().clone();
     assert_eq!(response.attempts().unwrap().sent, 1);
     assert_eq!(d.code, Some(99991672));
-    assert_eq!((d.category, d.action), (Some(Category::Permission), Some(Action::RequestScope)));
+    assert_eq!(
+        (d.category(), d.action()),
+        (Some(Category::Permission), Some(Action::RequestScope))
+    );
     assert_eq!(d.missing_scopes, scopes);
     let header_log_id = response.headers()["x-tt-logid"].to_str().unwrap().to_owned();
     assert_eq!(d.log_id.as_deref(), Some(header_log_id.as_str()));
@@ -268,7 +271,7 @@ async fn streaming_body_is_sent_once_and_returned_as_is() {
     // 99991400 is retryable for any request, but a stream cannot be sent again.
     assert_eq!(response.status(), 429);
     assert_eq!(response.attempts().unwrap().sent, 1);
-    assert_eq!(response.diagnosis().unwrap().action, Some(Action::WaitAndRetry));
+    assert_eq!(response.diagnosis().unwrap().action(), Some(Action::WaitAndRetry));
     assert_eq!(code_of(response).await, 99991400);
     assert_eq!(mock.stats().requests_to("/open-apis/upload/x"), 1);
 }
@@ -284,7 +287,7 @@ async fn a_token_set_by_the_caller_is_never_refreshed() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.diagnosis().unwrap().action, Some(Action::RefreshToken));
+    assert_eq!(response.diagnosis().unwrap().action(), Some(Action::RefreshToken));
     assert_eq!(response.attempts().unwrap().sent, 1);
     assert_eq!(code_of(response).await, 99991663);
     assert_eq!(source.fetches(), 0);
@@ -297,7 +300,7 @@ async fn token_endpoint_errors_are_middleware_errors_with_the_diagnosis() {
     match source.token().await {
         Err(lark_errors_reqwest::TokenError::Rejected(d)) => {
             assert_eq!(d.code, Some(10015));
-            assert!(d.known);
+            assert!(d.known());
         }
         other => panic!("{other:?}"),
     }

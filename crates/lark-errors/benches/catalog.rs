@@ -64,12 +64,12 @@ fn diagnose_body(c: &mut Criterion) {
         ("content-type", "application/json"),
     ];
     c.bench_function("diagnose/300_byte_body", |b| {
-        b.iter(|| diagnose(Some(400), &headers[..], black_box(body)))
+        b.iter(|| diagnose(Some(400), &headers, black_box(body)))
     });
     let limited = br#"{"code":99991400,"msg":"request trigger frequency limit"}"#;
     let rl = [("x-ogw-ratelimit-limit", "100"), ("x-ogw-ratelimit-reset", "52")];
     c.bench_function("diagnose/rate_limited", |b| {
-        b.iter(|| diagnose(Some(429), &rl[..], black_box(limited)))
+        b.iter(|| diagnose(Some(429), &rl, black_box(limited)))
     });
 }
 

@@ -49,10 +49,10 @@ pub use catalog::{
 pub use date::Date;
 pub use semantics::{Action, Category, TokenKind};
 
-pub use diagnose::Diagnosis;
+pub use diagnose::{Diagnosis, Headers};
 #[cfg(feature = "json")]
-pub use diagnose::diagnose;
-pub use retry::{RetryDecision, RetryPolicy};
+pub use diagnose::{diagnose, diagnose_at};
+pub use retry::{Attempt, Idempotency, RetryDecision, RetryPolicy};
 
 /// The README's examples, compiled and run as doctests so they stay true.
 #[cfg(doctest)]

@@ -11,19 +11,21 @@
 //! 4. `internal` / `unavailable` failures (and unclassified ones) may have done work, so
 //!    they are retried only for idempotent requests; rate-limit and authentication
 //!    failures were rejected before any work, so they are safe to retry for any request;
-//! 5. wait `retry_after_secs` when the response gave it (bounded by the cap), else back
-//!    off exponentially with full jitter;
+//! 5. wait `retry_after_secs` when the response gave it, else back off exponentially
+//!    with full jitter; every wait is at least [`RetryPolicy::min_delay`] (so a reset of
+//!    `0` cannot make a client spin) and at most [`RetryPolicy::max_delay`];
 //! 6. a wait that would overrun the total time budget: stop.
 //!
 //! ```
 //! use std::time::Duration;
 //! use lark_errors::diagnose::{diagnose, NoHeaders};
-//! use lark_errors::retry::{Attempt, RetryDecision, RetryPolicy, StopReason};
+//! use lark_errors::retry::{Attempt, Idempotency, RetryDecision, RetryPolicy, StopReason};
 //!
 //! let policy = RetryPolicy::default();
 //! let headers = [("x-ogw-ratelimit-reset", "3")];
-//! let limited = diagnose(Some(429), &headers[..], br#"{"code":99991400,"msg":"request trigger frequency limit"}"#);
-//! let first = Attempt::first(false); // a POST: not idempotent, still safe to retry here
+//! let limited = diagnose(Some(429), &headers, br#"{"code":99991400,"msg":"request trigger frequency limit"}"#);
+//! // A POST: not idempotent, still safe to retry after a rate limit.
+//! let first = Attempt::first(Idempotency::NotIdempotent);
 //! assert_eq!(
 //!     policy.decide(&limited, &first, &mut || 0.5),
 //!     RetryDecision::Retry { after: Duration::from_secs(3) }
@@ -39,8 +41,18 @@ use std::time::Duration;
 use crate::diagnose::Diagnosis;
 use crate::semantics::{Action, Category, TokenKind};
 
-/// Limits on retrying.
+/// Limits on retrying. Build one from [`RetryPolicy::default`] with the `with_` methods:
+///
+/// ```
+/// use std::time::Duration;
+/// use lark_errors::RetryPolicy;
+///
+/// let p = RetryPolicy::default().with_max_attempts(3).with_base_delay(Duration::from_millis(100));
+/// assert_eq!((p.max_attempts, p.base_delay), (3, Duration::from_millis(100)));
+/// assert_eq!(p.min_delay, RetryPolicy::default().min_delay);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (so 1 means never retry).
     pub max_attempts: u32,
@@ -48,41 +60,106 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// No single wait is longer than this, whether backoff or a rate-limit reset.
     pub max_delay: Duration,
+    /// No retry is sent sooner than this after a failure, whatever the response said (a
+    /// rate-limit reset of `0`) or the jitter drew, so a client cannot spin.
+    pub min_delay: Duration,
     /// No retry is scheduled past this much time since the first attempt.
     pub budget: Option<Duration>,
 }
 
 impl Default for RetryPolicy {
-    /// 4 attempts, 500 ms base delay, waits capped at 60 s (the platform's rate-limit
-    /// windows are at most a minute), 2 minutes in all.
+    /// 4 attempts, 500 ms base delay, waits between 100 ms and 60 s (the platform's
+    /// rate-limit windows are at most a minute), 2 minutes in all.
     fn default() -> RetryPolicy {
         RetryPolicy {
             max_attempts: 4,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(60),
+            min_delay: Duration::from_millis(100),
             budget: Some(Duration::from_secs(120)),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// With `n` attempts in all, the first included.
+    pub const fn with_max_attempts(self, n: u32) -> RetryPolicy {
+        RetryPolicy { max_attempts: n, ..self }
+    }
+
+    /// With `delay` as the first backoff delay.
+    pub const fn with_base_delay(self, delay: Duration) -> RetryPolicy {
+        RetryPolicy { base_delay: delay, ..self }
+    }
+
+    /// With no wait longer than `delay`.
+    pub const fn with_max_delay(self, delay: Duration) -> RetryPolicy {
+        RetryPolicy { max_delay: delay, ..self }
+    }
+
+    /// With no wait shorter than `delay`.
+    pub const fn with_min_delay(self, delay: Duration) -> RetryPolicy {
+        RetryPolicy { min_delay: delay, ..self }
+    }
+
+    /// With no retry scheduled past `budget` since the first attempt (`None`: no limit).
+    pub const fn with_budget(self, budget: Option<Duration>) -> RetryPolicy {
+        RetryPolicy { budget, ..self }
+    }
+}
+
+/// Whether sending a request twice is harmless.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Idempotency {
+    /// GET, PUT, DELETE, or a request the caller knows to be idempotent.
+    Idempotent,
+    /// POST and PATCH unless the caller knows better: a failure that may have done work
+    /// is not retried.
+    NotIdempotent,
+}
+
+impl Idempotency {
+    /// The idempotency RFC 9110 §9.2.2 gives an HTTP method: `GET`, `HEAD`, `OPTIONS`,
+    /// `TRACE`, `PUT` and `DELETE` are idempotent (compared ASCII-case-insensitively).
+    ///
+    /// ```
+    /// use lark_errors::retry::Idempotency;
+    /// assert_eq!(Idempotency::of_method("GET"), Idempotency::Idempotent);
+    /// assert_eq!(Idempotency::of_method("post"), Idempotency::NotIdempotent);
+    /// ```
+    pub fn of_method(method: &str) -> Idempotency {
+        const IDEMPOTENT: [&str; 6] = ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"];
+        if IDEMPOTENT.iter().any(|m| m.eq_ignore_ascii_case(method)) {
+            Idempotency::Idempotent
+        } else {
+            Idempotency::NotIdempotent
         }
     }
 }
 
 /// Where a request stands after a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Attempt {
     /// Attempts made so far, including the one that just failed (1 after the first).
     pub number: u32,
     /// Time since the first attempt started.
     pub elapsed: Duration,
-    /// Whether sending the request twice is harmless (GET, PUT, DELETE, or a request the
-    /// caller knows to be idempotent).
-    pub idempotent: bool,
+    /// Whether sending the request twice is harmless.
+    pub idempotency: Idempotency,
     /// Whether the previous retry was a token refresh.
     pub after_refresh: bool,
 }
 
 impl Attempt {
     /// The state after the first attempt failed.
-    pub const fn first(idempotent: bool) -> Attempt {
-        Attempt { number: 1, elapsed: Duration::ZERO, idempotent, after_refresh: false }
+    pub const fn first(idempotency: Idempotency) -> Attempt {
+        Attempt { number: 1, elapsed: Duration::ZERO, idempotency, after_refresh: false }
+    }
+
+    /// The same attempt, `elapsed` after the first one started.
+    pub const fn with_elapsed(self, elapsed: Duration) -> Attempt {
+        Attempt { elapsed, ..self }
     }
 
     /// The state after the next attempt, which followed `decision`.
@@ -90,7 +167,7 @@ impl Attempt {
         Attempt {
             number: self.number.saturating_add(1),
             elapsed,
-            idempotent: self.idempotent,
+            idempotency: self.idempotency,
             after_refresh: matches!(decision, RetryDecision::RefreshToken { .. }),
         }
     }
@@ -203,25 +280,44 @@ impl<F: FnMut() -> f64> Jitter for F {
     }
 }
 
-/// A small seeded generator (SplitMix64) for jitter, reproducible from its seed.
+/// Jitter reproducible from a seed: the same seed gives the same fractions.
 ///
 /// ```
-/// use lark_errors::retry::{Jitter, SplitMix64};
-/// let mut a = SplitMix64::new(7);
-/// let mut b = SplitMix64::new(7);
-/// assert_eq!(a.fraction(), b.fraction());
+/// use lark_errors::retry::{Jitter, SeededJitter};
+/// let mut a = SeededJitter::new(7);
+/// let mut b = SeededJitter::new(7);
+/// let f = a.fraction();
+/// assert_eq!(f, b.fraction());
+/// assert!((0.0..=1.0).contains(&f));
 /// ```
 #[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
+pub struct SeededJitter(SplitMix64);
+
+impl SeededJitter {
+    /// Jitter starting from `seed`.
+    pub const fn new(seed: u64) -> SeededJitter {
+        SeededJitter(SplitMix64::new(seed))
+    }
+}
+
+impl Jitter for SeededJitter {
+    fn fraction(&mut self) -> f64 {
+        self.0.fraction()
+    }
+}
+
+/// A small seeded generator (SplitMix64).
+#[derive(Debug, Clone)]
+pub(crate) struct SplitMix64(u64);
 
 impl SplitMix64 {
     /// A generator starting from `seed`.
-    pub const fn new(seed: u64) -> SplitMix64 {
+    pub(crate) const fn new(seed: u64) -> SplitMix64 {
         SplitMix64(seed)
     }
 
     /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -249,7 +345,7 @@ impl RetryPolicy {
         if diagnosis.is_success() {
             return Stop(StopReason::Success);
         }
-        let Some(action) = diagnosis.action else { return Stop(StopReason::Unclassified) };
+        let Some(action) = diagnosis.action() else { return Stop(StopReason::Unclassified) };
         if !action.is_retryable() {
             return Stop(StopReason::NotRetryable(action));
         }
@@ -260,17 +356,18 @@ impl RetryPolicy {
             return Stop(StopReason::AttemptsExhausted);
         }
         if action == Action::RefreshToken {
-            return RefreshToken { token: diagnosis.token };
+            return RefreshToken { token: diagnosis.token() };
         }
         let may_have_done_work =
-            matches!(diagnosis.category, Some(Category::Internal | Category::Unavailable) | None);
-        if may_have_done_work && !attempt.idempotent {
+            matches!(diagnosis.category(), Some(Category::Internal | Category::Unavailable) | None);
+        if may_have_done_work && attempt.idempotency == Idempotency::NotIdempotent {
             return Stop(StopReason::NotIdempotent);
         }
         let after = match diagnosis.retry_after_secs {
-            Some(secs) => Duration::from_secs(secs).min(self.max_delay),
+            Some(secs) => Duration::from_secs(secs),
             None => self.backoff(attempt.number, jitter),
         };
+        let after = after.max(self.min_delay).min(self.max_delay);
         if self.budget.is_some_and(|budget| attempt.elapsed.saturating_add(after) > budget) {
             return Stop(StopReason::BudgetExhausted);
         }
@@ -300,6 +397,7 @@ impl RetryPolicy {
 
 #[cfg(all(test, feature = "json"))]
 mod tests {
+    use super::Idempotency::{Idempotent, NotIdempotent};
     use super::*;
     use crate::diagnose::{NoHeaders, diagnose};
 
@@ -314,11 +412,11 @@ mod tests {
         let p = RetryPolicy::default();
         let d = diag(500, INTERNAL);
         assert_eq!(
-            p.decide(&d, &Attempt::first(false), &mut || 1.0),
+            p.decide(&d, &Attempt::first(NotIdempotent), &mut || 1.0),
             RetryDecision::Stop(StopReason::NotIdempotent)
         );
         assert_eq!(
-            p.decide(&d, &Attempt::first(true), &mut || 1.0),
+            p.decide(&d, &Attempt::first(Idempotent), &mut || 1.0),
             RetryDecision::Retry { after: Duration::from_millis(500) }
         );
     }
@@ -327,7 +425,7 @@ mod tests {
     fn attempts_and_budget_are_limits() {
         let p = RetryPolicy { max_attempts: 3, ..RetryPolicy::default() };
         let d = diag(500, INTERNAL);
-        let mut a = Attempt::first(true);
+        let mut a = Attempt::first(Idempotent);
         let mut delays = Vec::new();
         loop {
             match p.decide(&d, &a, &mut || 1.0) {
@@ -342,7 +440,8 @@ mod tests {
             }
         }
         assert_eq!(delays, [Duration::from_millis(500), Duration::from_millis(1000)]);
-        let late = Attempt { elapsed: Duration::from_millis(119_800), ..Attempt::first(true) };
+        let late =
+            Attempt { elapsed: Duration::from_millis(119_800), ..Attempt::first(Idempotent) };
         assert_eq!(
             p.decide(&d, &late, &mut || 1.0),
             RetryDecision::Stop(StopReason::BudgetExhausted)
@@ -353,9 +452,9 @@ mod tests {
     fn token_refresh_once_never_twice_in_a_row() {
         let p = RetryPolicy::default();
         let d = diag(400, r#"{"code":99991663,"msg":"Invalid access token for authorization"}"#);
-        let first = Attempt::first(false);
+        let first = Attempt::first(NotIdempotent);
         let decision = p.decide(&d, &first, &mut || 1.0);
-        assert_eq!(decision, RetryDecision::RefreshToken { token: d.token });
+        assert_eq!(decision, RetryDecision::RefreshToken { token: d.token() });
         let second = first.next(&decision, Duration::ZERO);
         assert_eq!(
             p.decide(&d, &second, &mut || 1.0),
@@ -369,25 +468,166 @@ mod tests {
         let h = [("x-ogw-ratelimit-reset", "52")];
         let d = diagnose(
             Some(429),
-            &h[..],
+            &h,
             br#"{"code":99991400,"msg":"request trigger frequency limit"}"#,
         );
         assert_eq!(
-            p.decide(&d, &Attempt::first(false), &mut || 0.0),
+            p.decide(&d, &Attempt::first(NotIdempotent), &mut || 0.0),
             RetryDecision::Retry { after: Duration::from_secs(10) }
         );
+    }
+
+    #[test]
+    fn a_reset_of_zero_still_waits_the_minimum() {
+        let h = [("x-ogw-ratelimit-reset", "0")];
+        let d = diagnose(
+            Some(429),
+            &h,
+            br#"{"code":99991400,"msg":"request trigger frequency limit"}"#,
+        );
+        assert_eq!(d.retry_after_secs, Some(0));
+        let p = RetryPolicy::default();
+        assert_eq!(p.min_delay, Duration::from_millis(100));
+        assert_eq!(
+            p.decide(&d, &Attempt::first(NotIdempotent), &mut || 0.0),
+            RetryDecision::Retry { after: Duration::from_millis(100) }
+        );
+        // Jittered backoff that draws zero is floored too.
+        let internal = diag(500, INTERNAL);
+        assert_eq!(
+            p.decide(&internal, &Attempt::first(Idempotent), &mut || 0.0),
+            RetryDecision::Retry { after: Duration::from_millis(100) }
+        );
+        // The cap wins over a floor set above it.
+        let odd = p.with_min_delay(Duration::from_secs(90));
+        assert_eq!(
+            odd.decide(&d, &Attempt::first(NotIdempotent), &mut || 0.0),
+            RetryDecision::Retry { after: Duration::from_secs(60) }
+        );
+    }
+
+    #[test]
+    fn budget_edge_is_inclusive() {
+        // A wait that ends exactly at the budget is still scheduled; one past it is not.
+        let p = RetryPolicy::default().with_budget(Some(Duration::from_secs(10)));
+        let d = diag(500, INTERNAL);
+        let at = |ms| Attempt::first(Idempotent).with_elapsed(Duration::from_millis(ms));
+        assert_eq!(
+            p.decide(&d, &at(9_500), &mut || 1.0),
+            RetryDecision::Retry { after: Duration::from_millis(500) }
+        );
+        assert_eq!(
+            p.decide(&d, &at(9_501), &mut || 1.0),
+            RetryDecision::Stop(StopReason::BudgetExhausted)
+        );
+        let unlimited = p.with_budget(None);
+        assert!(matches!(
+            unlimited.decide(&d, &at(u64::MAX / 2), &mut || 1.0),
+            RetryDecision::Retry { .. }
+        ));
+    }
+
+    #[test]
+    fn decisions_and_reasons_read_as_words() {
+        use RetryDecision::{RefreshToken, Retry, Stop};
+        let cases: &[(RetryDecision, &str)] = &[
+            (Retry { after: Duration::from_millis(1500) }, "retry after 1500 ms"),
+            (
+                RefreshToken { token: Some(TokenKind::UserAccessToken) },
+                "refresh the user_access_token and retry once",
+            ),
+            (RefreshToken { token: None }, "refresh the access token and retry once"),
+            (Stop(StopReason::Success), "stop: success"),
+            (Stop(StopReason::Unclassified), "stop: unclassified error"),
+            (
+                Stop(StopReason::NotRetryable(Action::FixRequest)),
+                "stop: not retryable: fix the request",
+            ),
+            (
+                Stop(StopReason::NotIdempotent),
+                "stop: the request is not idempotent and may have done work",
+            ),
+            (
+                Stop(StopReason::RefreshAlreadyTried),
+                "stop: the token was refreshed already and still fails",
+            ),
+            (Stop(StopReason::AttemptsExhausted), "stop: attempt limit reached"),
+            (Stop(StopReason::BudgetExhausted), "stop: retry time budget exhausted"),
+        ];
+        for (decision, words) in cases {
+            assert_eq!(decision.to_string(), *words);
+        }
+    }
+
+    #[test]
+    fn seeded_jitter_is_splitmix64() {
+        // The reference SplitMix64 sequence from seed 0.
+        let mut g = SplitMix64::new(0);
+        assert_eq!(g.next_u64(), 0xE220_A839_7B1D_CDAF);
+        assert_eq!(g.next_u64(), 0x6E78_9E6A_A1B9_65F4);
+        let mut j = SeededJitter::new(0);
+        let expected = (0xE220_A839_7B1D_CDAFu64 >> 11) as f64 / (1u64 << 53) as f64;
+        assert_eq!(j.fraction(), expected);
+        assert_ne!(j.fraction(), expected);
+    }
+
+    #[test]
+    fn backoff_doubles_from_the_base() {
+        let p = RetryPolicy::default().with_base_delay(Duration::from_millis(100));
+        let full: Vec<_> = (1..=5).map(|n| p.backoff(n, &mut || 1.0).as_millis()).collect();
+        assert_eq!(full, [100, 200, 400, 800, 1600]);
+        assert_eq!(p.backoff(0, &mut || 1.0), Duration::from_millis(100));
+        assert_eq!(p.backoff(2, &mut || 0.25), Duration::from_millis(50));
+    }
+
+    #[test]
+    fn next_attempt_counts_and_remembers_refreshes() {
+        let a = Attempt::first(Idempotent);
+        let b = a.next(&RetryDecision::RefreshToken { token: None }, Duration::from_secs(2));
+        assert_eq!((b.number, b.elapsed, b.after_refresh), (2, Duration::from_secs(2), true));
+        assert_eq!(b.idempotency, Idempotent);
+        let c = b.next(&RetryDecision::Retry { after: Duration::ZERO }, Duration::from_secs(3));
+        assert_eq!((c.number, c.after_refresh), (3, false));
+        let max = Attempt { number: u32::MAX, ..a };
+        assert_eq!(
+            max.next(&RetryDecision::Retry { after: Duration::ZERO }, Duration::ZERO).number,
+            u32::MAX
+        );
+    }
+
+    #[test]
+    fn attempts_edge_is_exact() {
+        let p = RetryPolicy::default().with_max_attempts(2);
+        let d = diag(500, INTERNAL);
+        let second = Attempt { number: 2, ..Attempt::first(Idempotent) };
+        let first = Attempt::first(Idempotent);
+        assert!(matches!(p.decide(&d, &first, &mut || 1.0), RetryDecision::Retry { .. }));
+        assert_eq!(
+            p.decide(&d, &second, &mut || 1.0),
+            RetryDecision::Stop(StopReason::AttemptsExhausted)
+        );
+    }
+
+    #[test]
+    fn idempotency_of_methods() {
+        for m in ["GET", "head", "Options", "TRACE", "PUT", "DELETE"] {
+            assert_eq!(Idempotency::of_method(m), Idempotent, "{m}");
+        }
+        for m in ["POST", "PATCH", "CONNECT", ""] {
+            assert_eq!(Idempotency::of_method(m), NotIdempotent, "{m}");
+        }
     }
 
     #[test]
     fn success_and_unclassified_stop() {
         let p = RetryPolicy::default();
         assert_eq!(
-            p.decide(&diag(200, r#"{"code":0}"#), &Attempt::first(true), &mut || 1.0),
+            p.decide(&diag(200, r#"{"code":0}"#), &Attempt::first(Idempotent), &mut || 1.0),
             RetryDecision::Stop(StopReason::Success)
         );
         let unknown = diagnose(None, &NoHeaders, br#"{"code":777777,"msg":"zzz"}"#);
         assert_eq!(
-            p.decide(&unknown, &Attempt::first(true), &mut || 1.0),
+            p.decide(&unknown, &Attempt::first(Idempotent), &mut || 1.0),
             RetryDecision::Stop(StopReason::Unclassified)
         );
     }

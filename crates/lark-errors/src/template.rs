@@ -19,7 +19,7 @@ use std::fmt;
 
 /// Live messages longer than this are matched on their first `MAX_MATCH_LEN` bytes only:
 /// documented messages are short, and this bounds the work on hostile input.
-pub const MAX_MATCH_LEN: usize = 4096;
+pub(crate) const MAX_MATCH_LEN: usize = 4096;
 
 /// A documented message, possibly containing `%v` / `%s` placeholders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -59,6 +59,7 @@ impl fmt::Display for MatchQuality {
 
 /// A successful match of a live message against a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TemplateMatch<'l> {
     /// How well it matched.
     pub quality: MatchQuality,
@@ -146,25 +147,16 @@ impl<'t> Template<'t> {
                 if end == live.len() { MatchQuality::Exact } else { MatchQuality::Prefix };
             return Some(TemplateMatch { quality, values, literal_len });
         }
+        // Inside: the first literal's first occurrence after the start. Only that one can
+        // match: each later literal is searched for forward, so if the rest is not found
+        // after the first occurrence it is not found after a later one either.
         let first = literals[0];
         if first.is_empty() {
             return None;
         }
-        let mut from = 1;
-        while let Some(at) =
-            find_ascii_ci(&live.as_bytes()[from.min(live.len())..], first.as_bytes())
-        {
-            let start = from + at;
-            if let Some((_, values)) = match_from(&literals, live, start) {
-                return Some(TemplateMatch {
-                    quality: MatchQuality::Contains,
-                    values,
-                    literal_len,
-                });
-            }
-            from = start + 1;
-        }
-        None
+        let at = find_ascii_ci(live.as_bytes().get(1..)?, first.as_bytes())?;
+        let (_, values) = match_from(&literals, live, 1 + at)?;
+        Some(TemplateMatch { quality: MatchQuality::Contains, values, literal_len })
     }
 }
 
@@ -282,6 +274,50 @@ pub(crate) fn find_ascii_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contains_starts_after_the_start_and_takes_the_first_occurrence() {
+        let t = Template::new("token expire");
+        // The first occurrence at 0 is only a near miss; the one after is a match.
+        let m = t.matches("token expir; token expire").unwrap();
+        assert_eq!(m.quality, MatchQuality::Contains);
+        let t = Template::new("app %v is not found");
+        let m = t.matches("auth: app cli_1 is not found").unwrap();
+        assert_eq!((m.quality, m.values), (MatchQuality::Contains, vec!["cli_1"]));
+        // Several occurrences of the first literal: the first one is the match.
+        let m = t.matches("x app a app b is not found").unwrap();
+        assert_eq!(m.values, ["a app b"]);
+        assert!(t.matches("x app a is found").is_none());
+        assert!(t.matches("").is_none());
+        assert!(Template::new("%v").matches("").is_some());
+    }
+
+    #[test]
+    fn words_and_display() {
+        assert_eq!(MatchQuality::Contains.to_string(), "contains");
+        assert_eq!(MatchQuality::Prefix.as_str(), "prefix");
+        assert_eq!(MatchQuality::Exact.to_string(), "exact");
+        let t = Template::new("ip %s is denied");
+        assert_eq!((t.to_string(), t.as_str()), ("ip %s is denied".to_owned(), "ip %s is denied"));
+        assert!(t.has_placeholders());
+        assert!(!Template::new("100%").has_placeholders());
+        assert_eq!(Template::new("a %v b %s").placeholders(), ["%v", "%s"]);
+        assert_eq!(Template::new("a %v b %s").fill(&["1"]), "a 1 b %s");
+    }
+
+    #[test]
+    fn truncation_and_search_helpers() {
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("abcd", 3), "abc");
+        assert_eq!(truncate("a你", 2), "a");
+        assert_eq!(find_ascii_ci(b"xxABc", b"abc"), Some(2));
+        assert_eq!(find_ascii_ci(b"ab", b"abc"), None);
+        assert_eq!(find_ascii_ci(b"ab", b""), Some(0));
+        assert_eq!(find_ascii_ci(b"abd abc", b"abc"), Some(4));
+        assert!(starts_with_ascii_ci(b"ABCd", b"abc"));
+        assert!(!starts_with_ascii_ci(b"ab", b"abc"));
+        assert_eq!(normalize("  done.。! "), "done");
+    }
 
     #[test]
     fn exact_with_values() {

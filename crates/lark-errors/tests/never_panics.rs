@@ -31,7 +31,7 @@ proptest! {
     fn diagnose_never_panics(status in any::<Option<u16>>(), body in prop::collection::vec(any::<u8>(), 0..512)) {
         let d = diagnose(status, &NoHeaders, &body);
         prop_assert_eq!(d.http_status, status);
-        prop_assert_eq!(d.retryable, d.action.is_some_and(|a| a.is_retryable()));
+        prop_assert_eq!(d.retryable(), d.action().is_some_and(|a| a.is_retryable()));
     }
 
     #[test]
@@ -55,10 +55,10 @@ fn render_then_diagnose_round_trips_for_every_entry() {
         assert_eq!(d.basis, Basis::Catalog, "{entry}");
         assert!(std::ptr::eq(d.entry.unwrap(), entry), "{entry}: resolved to {:?}", d.entry);
         assert_eq!(d.code, Some(i64::from(entry.code())));
-        assert_eq!(d.category, Some(entry.category()));
-        assert_eq!(d.action, Some(entry.action()));
-        assert_eq!(d.token, entry.token());
-        assert_eq!(d.retryable, entry.retryable());
+        assert_eq!(d.category(), Some(entry.category()));
+        assert_eq!(d.action(), Some(entry.action()));
+        assert_eq!(d.token(), entry.token());
+        assert_eq!(d.retryable(), entry.retryable());
         let parsed: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(parsed["code"], entry.code());
     }

@@ -148,12 +148,12 @@ fn every_sample_diagnoses_as_written_out() {
         assert_eq!(source, want.source);
         let what = format!("{} ({})", want.code, want.source);
         assert_eq!(d.code, Some(want.code), "{what}");
-        assert!(d.known, "{what}");
+        assert!(d.known(), "{what}");
         assert_eq!(d.basis, Basis::Catalog, "{what}");
-        assert_eq!(d.category, Some(want.category), "{what}");
-        assert_eq!(d.action, Some(want.action), "{what}");
-        assert_eq!(d.retryable, want.action.is_retryable(), "{what}");
-        assert_eq!(d.token, want.token, "{what}");
+        assert_eq!(d.category(), Some(want.category), "{what}");
+        assert_eq!(d.action(), Some(want.action), "{what}");
+        assert_eq!(d.retryable(), want.action.is_retryable(), "{what}");
+        assert_eq!(d.token(), want.token, "{what}");
         assert_eq!(d.match_quality, want.quality, "{what}");
         assert_eq!(d.retry_after_secs, want.retry_after_secs, "{what}");
         assert_eq!(d.missing_scopes, want.missing_scopes, "{what}");

@@ -110,7 +110,7 @@ fn write_diagnosis(out: &mut String, d: &Diagnosis, lang: Option<Language>, s: S
     let code = d.code.map_or_else(|| "no code".to_owned(), |c| c.to_string());
     heading(out, &code, d.message.as_deref().unwrap_or("(no message)"), s);
     let basis = words::basis(d.basis);
-    match d.category {
+    match d.category() {
         Some(category) => {
             let mut value = words::category(category);
             value.push((format!("; {basis}"), Tone::Plain));
@@ -121,11 +121,11 @@ fn write_diagnosis(out: &mut String, d: &Diagnosis, lang: Option<Language>, s: S
     if let Some(entry) = d.entry {
         line(out, "documented", &documented(entry, d.match_quality), s);
     }
-    if let Some(action) = d.action {
+    if let Some(action) = d.action() {
         line(
             out,
             "what to do",
-            &[(words::action(action, d.token), Tone::Act), (format!(" ({action})"), Tone::Dim)],
+            &[(words::action(action, d.token()), Tone::Act), (format!(" ({action})"), Tone::Dim)],
             s,
         );
         let tone = if action.is_retryable() { Tone::Plain } else { Tone::Warn };
@@ -134,7 +134,7 @@ fn write_diagnosis(out: &mut String, d: &Diagnosis, lang: Option<Language>, s: S
     if let Some(secs) = d.retry_after_secs {
         let unit = if secs == 1 { "second" } else { "seconds" };
         line(out, "wait", &text(format!("{secs} {unit}, then retry"), Tone::Act), s);
-    } else if d.action == Some(Action::WaitAndRetry) {
+    } else if d.action() == Some(Action::WaitAndRetry) {
         line(
             out,
             "wait",
@@ -148,7 +148,7 @@ fn write_diagnosis(out: &mut String, d: &Diagnosis, lang: Option<Language>, s: S
     if let Some(limit) = d.rate_limit {
         line(out, "rate limit", &text(format!("{limit} requests per window"), Tone::Plain), s);
     }
-    if let Some(token) = d.token {
+    if let Some(token) = d.token() {
         line(out, "token", &text(token.to_string(), Tone::Plain), s);
     }
     write_scopes(out, d, s);
@@ -177,7 +177,7 @@ fn write_diagnosis(out: &mut String, d: &Diagnosis, lang: Option<Language>, s: S
         }
     }
     if let Some(why) = &d.parse_error {
-        line(out, "body", &text(why.clone(), Tone::Warn), s);
+        line(out, "body", &text(why.to_string(), Tone::Warn), s);
     }
     if let Some(entry) = d.entry {
         let (advice, shown, note) = words::advice(entry, lang);

@@ -51,7 +51,7 @@ fn serves_documented_errors_on_loopback() {
     let body = response.split("\r\n\r\n").nth(1).unwrap();
     let d = lark_errors::diagnose(Some(400), &lark_errors::diagnose::NoHeaders, body.as_bytes());
     assert_eq!(d.code, Some(99991661));
-    assert!(d.known);
+    assert!(d.known());
 
     let body = r#"{"app_id":"cli_mock","app_secret":"mock_secret"}"#;
     let token_request = format!(

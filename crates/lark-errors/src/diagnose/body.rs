@@ -13,26 +13,51 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::{BodyError, ErrorBody, FieldViolation, Help, PermissionViolation};
+use super::{BodyError, Detail, ErrorBody, FieldViolation, Help, PermissionViolation};
 
-pub(super) fn parse(body: &[u8]) -> Result<ErrorBody, BodyError> {
+/// The UTF-8 byte order mark, which some clients and files put before a JSON body.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Reads a body: every part it has, and why it is not a usable Feishu error body if it is
+/// not. A body without a code (`{"msg":"x"}`, the OAuth shape `{"error":"..."}`) still
+/// gives its message.
+pub(super) fn read(body: &[u8]) -> (ErrorBody, Option<BodyError>) {
+    let body = body.strip_prefix(BOM).unwrap_or(body);
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(BodyError::Empty);
+        return (ErrorBody::default(), Some(BodyError::Empty));
     }
-    let root: Root<'_> =
-        serde_json::from_slice(body).map_err(|e| BodyError::NotJson { reason: e.to_string() })?;
-    let Root::Object(obj) = root else { return Err(BodyError::NotObject) };
-    let code = match &obj.code {
-        None | Some(Scalar::Null) => return Err(BodyError::NoCode),
-        Some(scalar) => {
-            scalar.integer().ok_or_else(|| BodyError::BadCode { text: scalar.describe() })?
+    let root: Root<'_> = match serde_json::from_slice(body) {
+        Ok(root) => root,
+        Err(e) => {
+            return (ErrorBody::default(), Some(BodyError::NotJson { reason: e.to_string() }));
         }
     };
+    let Root::Object(obj) = root else { return (ErrorBody::default(), Some(BodyError::NotObject)) };
+    let (code, error) = match &obj.code {
+        None | Some(Scalar::Null) => (None, Some(BodyError::NoCode)),
+        Some(scalar) => match scalar.integer() {
+            Some(code) => (Some(code), None),
+            None => (None, Some(BodyError::BadCode { text: scalar.describe() })),
+        },
+    };
+    (fields(code, &obj), error)
+}
+
+#[cfg(test)]
+pub(super) fn parse(body: &[u8]) -> Result<ErrorBody, BodyError> {
+    match read(body) {
+        (body, None) => Ok(body),
+        (_, Some(error)) => Err(error),
+    }
+}
+
+fn fields(code: Option<i64>, obj: &Object<'_>) -> ErrorBody {
     let error = obj.error.as_deref();
+    let data = obj.data.as_deref();
     let text = |s: &Option<Scalar<'_>>| s.as_ref().and_then(Scalar::text);
     let none: &[Object<'_>] = &[];
-    Ok(ErrorBody {
-        code: Some(code),
+    ErrorBody {
+        code,
         msg: text(&obj.msg),
         log_id: text(&obj.log_id).or_else(|| error.and_then(|e| text(&e.log_id))),
         error_message: error.and_then(|e| text(&e.message)),
@@ -40,7 +65,11 @@ pub(super) fn parse(body: &[u8]) -> Result<ErrorBody, BodyError> {
         details: error
             .map_or(none, |e| &e.details)
             .iter()
-            .filter_map(|d| Some((text(&d.key)?, text(&d.value).unwrap_or_default())))
+            .filter_map(|d| {
+                let value = text(&d.value);
+                let key = text(&d.key);
+                (key.is_some() || value.is_some()).then_some(Detail { key, value })
+            })
             .collect(),
         permission_violations: error
             .map_or(none, |e| &e.permission_violations)
@@ -67,7 +96,11 @@ pub(super) fn parse(body: &[u8]) -> Result<ErrorBody, BodyError> {
             .iter()
             .filter_map(|v| Some(Help { url: text(&v.url)?, description: text(&v.description) }))
             .collect(),
-    })
+        challenge_url: data.and_then(|d| text(&d.challenge_url)),
+        hint: data.and_then(|d| text(&d.hint)),
+        oauth_error: obj.oauth_error.clone(),
+        oauth_error_description: text(&obj.error_description),
+    }
 }
 
 /// A JSON scalar, or a marker for a value of another shape.
@@ -174,16 +207,23 @@ struct Object<'a> {
     description: Option<Scalar<'a>>,
     field: Option<Scalar<'a>>,
     url: Option<Scalar<'a>>,
+    challenge_url: Option<Scalar<'a>>,
+    hint: Option<Scalar<'a>>,
+    error_description: Option<Scalar<'a>>,
     error: Option<Box<Object<'a>>>,
+    /// `error` as a string: the OAuth error shape (`{"error":"too_many_requests"}`).
+    oauth_error: Option<String>,
+    data: Option<Box<Object<'a>>>,
     details: Vec<Object<'a>>,
     permission_violations: Vec<Object<'a>>,
     field_violations: Vec<Object<'a>>,
     helps: Vec<Object<'a>>,
 }
 
-/// The top level: an object, or anything else.
+/// The top level: an object, a string, or anything else.
 enum Root<'a> {
     Object(Box<Object<'a>>),
+    Str(String),
     Other,
 }
 
@@ -201,6 +241,10 @@ enum Name {
     Description,
     Field,
     Url,
+    ChallengeUrl,
+    Hint,
+    ErrorDescription,
+    Data,
     Error,
     Details,
     PermissionViolations,
@@ -231,6 +275,10 @@ impl<'de> Deserialize<'de> for Name {
                     "description" => Name::Description,
                     "field" => Name::Field,
                     "url" => Name::Url,
+                    "challenge_url" => Name::ChallengeUrl,
+                    "hint" => Name::Hint,
+                    "error_description" => Name::ErrorDescription,
+                    "data" => Name::Data,
                     "error" => Name::Error,
                     "details" => Name::Details,
                     "permission_violations" => Name::PermissionViolations,
@@ -276,10 +324,20 @@ impl<'de> Visitor<'de> for RootVisitor {
                 Name::Description => o.description = Some(map.next_value()?),
                 Name::Field => o.field = Some(map.next_value()?),
                 Name::Url => o.url = Some(map.next_value()?),
-                Name::Error => {
-                    o.error = match map.next_value::<Root<'de>>()? {
+                Name::ChallengeUrl => o.challenge_url = Some(map.next_value()?),
+                Name::Hint => o.hint = Some(map.next_value()?),
+                Name::ErrorDescription => o.error_description = Some(map.next_value()?),
+                Name::Data => {
+                    o.data = match map.next_value::<Root<'de>>()? {
                         Root::Object(obj) => Some(obj),
-                        Root::Other => None,
+                        Root::Str(_) | Root::Other => None,
+                    }
+                }
+                Name::Error => {
+                    (o.error, o.oauth_error) = match map.next_value::<Root<'de>>()? {
+                        Root::Object(obj) => (Some(obj), None),
+                        Root::Str(s) => (None, Some(s)),
+                        Root::Other => (None, None),
                     }
                 }
                 Name::Details => o.details = map.next_value::<Objects<'de>>()?.0,
@@ -313,13 +371,16 @@ impl<'de> Visitor<'de> for RootVisitor {
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
         Ok(Root::Other)
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Root::Other)
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Root::Str(crate::template::truncate(v, MAX_TEXT).to_owned()))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(Root::Other)
     }
 }
+
+/// The most bytes of a bare string value kept (the OAuth `error` word is short).
+const MAX_TEXT: usize = 256;
 
 /// A list of objects; anything that is not a list is read as empty, and items that are
 /// not objects are skipped.
@@ -388,7 +449,7 @@ mod tests {
         assert_eq!(subjects, [Some("im:message".to_owned()), None]);
         assert!(b.field_violations.is_empty());
         assert_eq!(b.helps[0].url, "https://h");
-        assert_eq!(b.details, [("k".to_owned(), String::new())]);
+        assert_eq!(b.details, [Detail { key: Some("k".to_owned()), value: None }]);
     }
 
     #[test]
@@ -406,5 +467,32 @@ mod tests {
         assert_eq!(code(r#"[]"#), Err(BodyError::NotObject));
         assert_eq!(code(" "), Err(BodyError::Empty));
         assert!(matches!(code(r#"{"code":1"#), Err(BodyError::NotJson { .. })));
+        // A UTF-8 byte order mark before the JSON is not an error.
+        assert_eq!(code("\u{FEFF}{\"code\":1500}"), Ok(Some(1500)));
+        assert_eq!(code("\u{FEFF}"), Err(BodyError::Empty));
+    }
+
+    #[test]
+    fn details_challenges_and_the_oauth_shape() {
+        let b = parse(
+            br#"{"code":1,"data":{"challenge_url":"https://c","hint":"verify"},
+               "error":{"details":[{"value":"only a value"},{"key":"k","value":"v"},{}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(b.challenge_url.as_deref(), Some("https://c"));
+        assert_eq!(b.hint.as_deref(), Some("verify"));
+        assert_eq!(
+            b.details,
+            [
+                Detail { key: None, value: Some("only a value".to_owned()) },
+                Detail { key: Some("k".to_owned()), value: Some("v".to_owned()) },
+            ]
+        );
+        let (b, e) = read(br#"{"error":"too_many_requests","error_description":"slow down"}"#);
+        assert_eq!(e, Some(BodyError::NoCode));
+        assert_eq!(b.oauth_error.as_deref(), Some("too_many_requests"));
+        assert_eq!(b.oauth_error_description.as_deref(), Some("slow down"));
+        let (b, _) = read(br#"{"msg":"kept","data":"not an object"}"#);
+        assert_eq!((b.msg.as_deref(), b.challenge_url), (Some("kept"), None));
     }
 }

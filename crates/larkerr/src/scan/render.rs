@@ -249,7 +249,7 @@ fn code_text(out: &mut impl Write, stats: &CodeStats, total: u64) -> io::Result<
     }
     match (stats.main_entry(), stats.diagnosis()) {
         (Some(entry), _) => label(out, "do", entry.action().describe())?,
-        (None, Some(d)) => match d.action {
+        (None, Some(d)) => match d.action() {
             Some(a) => label(
                 out,
                 "do",

@@ -366,7 +366,7 @@ impl Report {
         for stats in self.codes.values() {
             let entries = stats.entries();
             match entries {
-                [] => add(stats.diagnosis().and_then(|d| d.category), stats.count, true),
+                [] => add(stats.diagnosis().and_then(|d| d.category()), stats.count, true),
                 [only] => add(Some(only.category()), stats.count, false),
                 _ => {
                     for (entry, &n) in entries.iter().zip(&stats.entry_counts) {
@@ -403,7 +403,11 @@ pub fn category_action(stats: &CodeStats) -> (Option<Category>, Option<Action>, 
         None => {
             let d = stats.diagnosis();
             let d = d.as_ref();
-            (d.and_then(|d| d.category), d.and_then(|d| d.action), d.is_some_and(|d| d.retryable))
+            (
+                d.and_then(|d| d.category()),
+                d.and_then(|d| d.action()),
+                d.is_some_and(|d| d.retryable()),
+            )
         }
     }
 }
