@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
     let d = diagnose(status, &headers[..], body.as_bytes());
     let code = i64::from(entry.code());
     assert_eq!(d.code, Some(code), "{body}: {d:?}");
-    assert!(d.known && d.basis == Basis::Catalog, "{body}: {d:?}");
+    assert!(d.known() && d.basis == Basis::Catalog, "{body}: {d:?}");
     assert!(d.match_quality.is_some(), "{body}: its own message did not match: {d:?}");
     assert!(d.parse_error.is_none());
     let msg = entry.render_message(&values);
@@ -71,5 +71,5 @@ fuzz_target!(|data: &[u8]| {
     body.push('}');
     let d = diagnose(status, &headers[..], body.as_bytes());
     assert_eq!(d.code, Some(code), "{body}: {d:?}");
-    assert!(d.known && d.basis == Basis::Wrapped, "{body}: {d:?}");
+    assert!(d.known() && d.basis == Basis::Wrapped, "{body}: {d:?}");
 });

@@ -7,8 +7,11 @@
 //!   whitespace, and a body that is the end of the input;
 //! - printing the parsed response again (status line, headers, blank line, body) and
 //!   parsing that gives the same response;
-//! - the parsed response diagnoses without panicking, with its status.
+//! - the parsed response diagnoses (headers included: rate limit, `Retry-After` as
+//!   seconds or HTTP-date) with its status, and waits only when retryable.
 #![no_main]
+
+use std::time::{Duration, UNIX_EPOCH};
 
 use larkerr::http;
 use libfuzzer_sys::fuzz_target;
@@ -35,6 +38,13 @@ fuzz_target!(|data: &[u8]| {
     let r2 = http::parse(&again).unwrap_or_else(|e| panic!("reprinted response fails: {e}"));
     assert_eq!(r2, r, "reprinted response parses differently");
 
-    let d = lark_errors::diagnose(Some(r.status), &r.headers[..], r.body.as_bytes());
-    assert_eq!(d.http_status, Some(r.status));
+    // With and without a clock for an HTTP-date `Retry-After`.
+    let now = UNIX_EPOCH + Duration::from_secs(1_767_225_600);
+    for d in [
+        lark_errors::diagnose(Some(r.status), &r.headers[..], r.body.as_bytes()),
+        lark_errors::diagnose_at(Some(r.status), &r.headers[..], r.body.as_bytes(), now),
+    ] {
+        assert_eq!(d.http_status, Some(r.status));
+        assert!(d.retry_after_secs.is_none() || d.retryable(), "a wait on a non-retryable: {d:?}");
+    }
 });
