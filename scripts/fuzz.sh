@@ -53,11 +53,13 @@ for t in "${targets[@]}"; do
     "${fuzz[@]}" run "${flags[@]}" "$t" "${corpora[@]}" -- \
         -max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
         -report_slow_units=5 >"$log" 2>&1 || rc=$?
-    # libFuzzer's final statistics: `stat::number_of_executed_units: N` (also in the
-    # `#N DONE` line when the run ends by time).
+    # libFuzzer's final statistics: `stat::number_of_executed_units: N`, else (when the
+    # end of the output is lost, as happens when the time runs out while it prints its
+    # dictionary) the `#N DONE ... exec/s: R` line.
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     [ -n "$execs" ] || execs=$(sed -n 's/^#\([0-9]*\)[[:space:]]*DONE.*/\1/p' "$log" | tail -n 1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
+    [ -n "$rate" ] || rate=$(sed -n 's/^#[0-9]*[[:space:]]*DONE.* exec\/s: \([0-9]*\).*/\1/p' "$log" | tail -n 1)
     found=$(comm -13 <(printf '%s\n' "$before") <(find "fuzz/artifacts/$t" -type f | sort) |
         sed '/^$/d')
     slow=$(grep -c '^Slowest unit:' "$log" || true)
