@@ -72,7 +72,12 @@ fn a_bad_configuration_is_one_line_and_exit_2() {
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.toml");
     std::fs::write(&bad, "[[faults]]\npath = \"/open-apis/*\"\ncode = 4242\n").unwrap();
-    for config in [bad.to_str().unwrap(), "/nonexistent/mock.toml"] {
+    let overflow = dir.join("overflow.toml");
+    std::fs::write(&overflow, "[tokens]\nttl_secs = 18446744073709551615\n").unwrap();
+    // /dev/zero never ends: the read is size-limited, and says so in one line.
+    for config in
+        [bad.to_str().unwrap(), "/nonexistent/mock.toml", "/dev/zero", overflow.to_str().unwrap()]
+    {
         let out = Command::cargo_bin("larkerr")
             .unwrap()
             .args(["mock", "--port", "0", "--config", config])
