@@ -47,7 +47,7 @@ use std::path::Path;
 
 use crate::Date;
 use crate::doc::{FrontMatter, links, page_lines, parse_code, unclosed_link, updated_line};
-use crate::read::{MAX_DEPTH, PageError, read_page};
+use crate::read::{MAX_DEPTH, MAX_FOLDER_BYTES, MAX_PAGE_BYTES, PageError, read_page_limited};
 
 /// One parsed API reference page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -980,14 +980,40 @@ fn is_scope_id(text: &str) -> bool {
 /// Reads and parses every `.md` page under `dir`, recursively, sorted by path. Each
 /// page's [`ApiPage::path`] is relative to `dir`, with `/` separators. Files go through
 /// [`read_page`] (size-limited); symbolic links to folders are not followed.
+///
+/// Memory is bounded: at most [`MAX_FOLDER_BYTES`] are read over all pages
+/// ([`PageError::FolderTooLarge`] beyond).
 pub fn read_api_pages(dir: &Path) -> Result<Vec<ApiPage>, PageError> {
+    read_api_pages_limited(dir, MAX_FOLDER_BYTES)
+}
+
+/// [`read_api_pages`] with another limit on the folder's total size, in bytes.
+///
+/// ```
+/// use lark_errors_page::{PageError, api::read_api_pages_limited};
+/// let dir = std::env::temp_dir().join(format!("lark-errors-page-doctest-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("a.md"), "# 一页\n").unwrap();
+/// assert_eq!(read_api_pages_limited(&dir, 1024).unwrap()[0].title.as_deref(), Some("一页"));
+/// assert!(matches!(read_api_pages_limited(&dir, 4), Err(PageError::FolderTooLarge { limit: 4, .. })));
+/// std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn read_api_pages_limited(dir: &Path, limit: u64) -> Result<Vec<ApiPage>, PageError> {
     let mut files = Vec::new();
     collect(dir, String::new(), 0, &mut files)?;
     files.sort();
+    let mut left = limit;
     files
         .into_iter()
         .map(|rel| {
-            let text = read_page(&dir.join(&rel))?;
+            let path = dir.join(&rel);
+            let text = read_page_limited(&path, left.min(MAX_PAGE_BYTES)).map_err(|e| match e {
+                PageError::TooLarge { .. } if left < MAX_PAGE_BYTES => {
+                    PageError::FolderTooLarge { path: dir.to_owned(), limit }
+                }
+                e => e,
+            })?;
+            left -= text.len() as u64;
             Ok(parse_api_page(&rel, &text))
         })
         .collect()

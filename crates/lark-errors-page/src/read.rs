@@ -24,6 +24,11 @@ pub const MAX_PAGE_BYTES: u64 = 8 * 1024 * 1024;
 /// How deep [`crate::api::read_api_pages`] descends into a folder of pages.
 pub const MAX_DEPTH: usize = 32;
 
+/// The most bytes [`crate::api::read_api_pages`] reads from one folder, over all its
+/// pages (256 MiB: the vendored folder is about 10 MiB), so memory stays bounded
+/// whatever the folder holds.
+pub const MAX_FOLDER_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Why a page (or a folder of pages) could not be read.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -54,6 +59,13 @@ pub enum PageError {
         /// The folder at the limit.
         path: PathBuf,
     },
+    /// A folder's pages together are larger than [`MAX_FOLDER_BYTES`].
+    FolderTooLarge {
+        /// The folder.
+        path: PathBuf,
+        /// The limit, in bytes.
+        limit: u64,
+    },
 }
 
 impl PageError {
@@ -63,7 +75,8 @@ impl PageError {
             PageError::Io { path, .. }
             | PageError::TooLarge { path, .. }
             | PageError::NotUtf8 { path, .. }
-            | PageError::TooDeep { path } => path,
+            | PageError::TooDeep { path }
+            | PageError::FolderTooLarge { path, .. } => path,
         }
     }
 }
@@ -81,6 +94,13 @@ impl fmt::Display for PageError {
             }
             PageError::TooDeep { .. } => {
                 write!(f, "{path}: folders nest deeper than {MAX_DEPTH} levels")
+            }
+            PageError::FolderTooLarge { limit, .. } => {
+                write!(
+                    f,
+                    "{path}: its pages are larger than {} MiB together",
+                    limit / (1024 * 1024)
+                )
             }
         }
     }
