@@ -234,9 +234,10 @@ fn render(out: &mut dyn Write, old: &str, new: &str, d: &ApiDiff, p: Printer) ->
         d.changed.iter().filter(|c| c.has_changes()).count()
     )?;
     let codes = format!(
-        "codes: {} added, {} removed; {} message{} changed, {} advice changed, \
-         {} HTTP status{} changed",
+        "in changed APIs: {} code{} added, {} removed; {} message{} changed, \
+         {} advice changed, {} HTTP status{} changed",
         sum(|c| c.codes_added.len()),
+        plural(sum(|c| c.codes_added.len())),
         sum(|c| c.codes_removed.len()),
         sum(|c| c.message_changed.len()),
         plural(sum(|c| c.message_changed.len())),
