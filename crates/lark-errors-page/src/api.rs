@@ -47,7 +47,7 @@ use std::path::Path;
 
 use crate::Date;
 use crate::doc::{FrontMatter, links, page_lines, parse_code, unclosed_link, updated_line};
-use crate::read::{MAX_DEPTH, MAX_FOLDER_BYTES, MAX_PAGE_BYTES, PageError, read_page_limited};
+use crate::read::{FolderLimits, MAX_DEPTH, MAX_PAGE_BYTES, PageError, read_page_limited};
 
 /// One parsed API reference page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -979,37 +979,49 @@ fn is_scope_id(text: &str) -> bool {
 
 /// Reads and parses every `.md` page under `dir`, recursively, sorted by path. Each
 /// page's [`ApiPage::path`] is relative to `dir`, with `/` separators. Files go through
-/// [`read_page`] (size-limited); symbolic links to folders are not followed.
+/// the bounded reader ([`crate::read::read_page`]: at most [`MAX_PAGE_BYTES`] each); symbolic links
+/// to folders are not followed.
 ///
-/// Memory is bounded: at most [`MAX_FOLDER_BYTES`] are read over all pages
-/// ([`PageError::FolderTooLarge`] beyond).
+/// Memory is bounded: at most [`MAX_FOLDER_PAGES`](crate::read::MAX_FOLDER_PAGES)
+/// pages ([`PageError::TooManyPages`] beyond, found while listing, before anything is
+/// read) and [`MAX_FOLDER_BYTES`](crate::read::MAX_FOLDER_BYTES) over all pages
+/// ([`PageError::FolderTooLarge`]). A folder without any page is
+/// [`PageError::NoPages`].
 pub fn read_api_pages(dir: &Path) -> Result<Vec<ApiPage>, PageError> {
-    read_api_pages_limited(dir, MAX_FOLDER_BYTES)
+    read_api_pages_limited(dir, FolderLimits::default())
 }
 
-/// [`read_api_pages`] with another limit on the folder's total size, in bytes.
+/// [`read_api_pages`] with other limits on the folder's total size and page count.
 ///
 /// ```
-/// use lark_errors_page::{PageError, api::read_api_pages_limited};
+/// use lark_errors_page::{PageError, api::read_api_pages_limited, read::FolderLimits};
 /// let dir = std::env::temp_dir().join(format!("lark-errors-page-doctest-{}", std::process::id()));
 /// std::fs::create_dir_all(&dir).unwrap();
 /// std::fs::write(dir.join("a.md"), "# 一页\n").unwrap();
-/// assert_eq!(read_api_pages_limited(&dir, 1024).unwrap()[0].title.as_deref(), Some("一页"));
-/// assert!(matches!(read_api_pages_limited(&dir, 4), Err(PageError::FolderTooLarge { limit: 4, .. })));
+/// std::fs::write(dir.join("b.md"), "# 二页\n").unwrap();
+/// let roomy = FolderLimits { bytes: 1024, pages: 2 };
+/// assert_eq!(read_api_pages_limited(&dir, roomy).unwrap()[0].title.as_deref(), Some("一页"));
+/// let small = FolderLimits { bytes: 4, pages: 2 };
+/// assert!(matches!(read_api_pages_limited(&dir, small), Err(PageError::FolderTooLarge { limit: 4, .. })));
+/// let few = FolderLimits { bytes: 1024, pages: 1 };
+/// assert!(matches!(read_api_pages_limited(&dir, few), Err(PageError::TooManyPages { limit: 1, .. })));
 /// std::fs::remove_dir_all(&dir).unwrap();
 /// ```
-pub fn read_api_pages_limited(dir: &Path, limit: u64) -> Result<Vec<ApiPage>, PageError> {
+pub fn read_api_pages_limited(dir: &Path, limits: FolderLimits) -> Result<Vec<ApiPage>, PageError> {
     let mut files = Vec::new();
-    collect(dir, String::new(), 0, &mut files)?;
+    collect(dir, dir, String::new(), 0, limits.pages, &mut files)?;
+    if files.is_empty() {
+        return Err(PageError::NoPages { path: dir.to_owned() });
+    }
     files.sort();
-    let mut left = limit;
+    let mut left = limits.bytes;
     files
         .into_iter()
         .map(|rel| {
             let path = dir.join(&rel);
             let text = read_page_limited(&path, left.min(MAX_PAGE_BYTES)).map_err(|e| match e {
                 PageError::TooLarge { .. } if left < MAX_PAGE_BYTES => {
-                    PageError::FolderTooLarge { path: dir.to_owned(), limit }
+                    PageError::FolderTooLarge { path: dir.to_owned(), limit: limits.bytes }
                 }
                 e => e,
             })?;
@@ -1019,10 +1031,14 @@ pub fn read_api_pages_limited(dir: &Path, limit: u64) -> Result<Vec<ApiPage>, Pa
         .collect()
 }
 
+/// Lists the `.md` files under `dir` (relative to it) into `out`, failing as soon as
+/// there are more than `max` (the error names `root`).
 fn collect(
+    root: &Path,
     dir: &Path,
     prefix: String,
     depth: usize,
+    max: usize,
     out: &mut Vec<String>,
 ) -> Result<(), PageError> {
     if depth > MAX_DEPTH {
@@ -1035,8 +1051,11 @@ fn collect(
         let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
         let kind = entry.file_type().map_err(io)?;
         if kind.is_dir() {
-            collect(&entry.path(), rel, depth + 1, out)?;
+            collect(root, &entry.path(), rel, depth + 1, max, out)?;
         } else if name.ends_with(".md") && entry.path().is_file() {
+            if out.len() == max {
+                return Err(PageError::TooManyPages { path: root.to_owned(), limit: max });
+            }
             out.push(rel);
         }
     }

@@ -14,9 +14,11 @@
 //!
 //! An API is its method and path template ([`ApiId`]). Pages are paired by API (the
 //! same page path first when several pages document one API), then the pages left
-//! over by page path; a page paired by path whose API changed reports both. Within a
-//! pair, rows are keyed by code and, for sub-codes, their parent code; a key's rows
-//! are paired by message, then in order, as on the generic page.
+//! over by page path; a page paired by path whose API changed reports both APIs
+//! ([`ApiChange::api_changed`]), and a page paired by API at another path is reported
+//! as moved ([`ApiChange::moved`]: semantics are scoped by page path). Within a pair,
+//! rows are keyed by code and, for sub-codes, their parent code; a key's rows are
+//! paired by message, then in order, as on the generic page.
 //!
 //! Pure (no I/O), never panics, and linear in the number of pages and rows (apart
 //! from the word diff, which is bounded).
@@ -165,7 +167,8 @@ pub struct ApiDiff {
     pub added: Vec<PageRef>,
     /// Pages of the old folder paired with none of the new one, by API then path.
     pub removed: Vec<PageRef>,
-    /// Paired pages that differ (cosmetic changes included), by API then path.
+    /// Paired pages that differ (cosmetic changes and moves included), by API then
+    /// path.
     pub changed: Vec<ApiChange>,
 }
 
@@ -215,9 +218,9 @@ impl PageRef {
 pub struct ApiChange {
     /// The API as the new page documents it (`None`: no request table).
     pub api: Option<ApiId>,
-    /// The API as the old page documented it, when it differs (the pages were paired
-    /// by path).
-    pub old_api: Option<ApiId>,
+    /// When the two pages document different APIs (they were paired by path): the
+    /// old and the new one, either `None` when that page has no request table.
+    pub api_changed: Option<ApiIdChange>,
     /// The new page's title.
     pub title: Option<String>,
     /// The old page's path.
@@ -253,9 +256,16 @@ pub struct ApiChange {
 }
 
 impl ApiChange {
-    /// Whether anything other than cosmetic changes was found.
+    /// Whether the page moved: the same API documented at another path. A move is a
+    /// change: semantics under `data/api-semantics/` are scoped by page path.
+    pub fn moved(&self) -> bool {
+        self.old_page != self.new_page
+    }
+
+    /// Whether anything other than cosmetic changes was found (a move included).
     pub fn has_changes(&self) -> bool {
-        self.old_api.is_some()
+        self.moved()
+            || self.api_changed.is_some()
             || self.rate_limit.is_some()
             || !self.scopes_added.is_empty()
             || !self.scopes_removed.is_empty()
@@ -273,6 +283,16 @@ impl ApiChange {
     fn is_empty(&self) -> bool {
         !self.has_changes() && self.cosmetic.is_empty()
     }
+}
+
+/// The API of a page that changed (`None`: the page has no request table).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct ApiIdChange {
+    /// The old page's API.
+    pub old: Option<ApiId>,
+    /// The new page's API.
+    pub new: Option<ApiId>,
 }
 
 /// A rate-limit tier that changed (`None`: the page gives no tier).
@@ -480,7 +500,7 @@ fn compare_pair(o: &ApiPage, o_id: Option<&ApiId>, n: &ApiPage, n_id: Option<&Ap
     let (o_rate, n_rate) = (o_req.and_then(|r| r.rate_limit), n_req.and_then(|r| r.rate_limit));
     let mut c = ApiChange {
         api: n_id.cloned(),
-        old_api: (o_id != n_id).then(|| o_id.cloned()).flatten(),
+        api_changed: (o_id != n_id).then(|| ApiIdChange { old: o_id.cloned(), new: n_id.cloned() }),
         title: n.title.clone(),
         old_page: o.path.clone(),
         new_page: n.path.clone(),
@@ -498,10 +518,6 @@ fn compare_pair(o: &ApiPage, o_id: Option<&ApiId>, n: &ApiPage, n_id: Option<&Ap
         duplicates_lost: Vec::new(),
         cosmetic: Vec::new(),
     };
-    // A page that lost its request table keeps reporting the old API.
-    if c.api.is_none() && o_id.is_some() {
-        c.old_api = o_id.cloned();
-    }
 
     let mut by_key: BTreeMap<RowKey, (Vec<&ErrorRow>, Vec<&ErrorRow>)> = BTreeMap::new();
     for r in &o.errors {
@@ -668,7 +684,11 @@ mod tests {
         let old = [page("old/a.md", SEND, "", &[], "400 | 1001 | a | b\n")];
         let new = [page("new/a.md", SEND, "", &[], "400 | 1001 | a | b\n")];
         let d = compare_api_pages(&old, &new);
-        assert!(d.added.is_empty() && d.removed.is_empty() && d.changed.is_empty());
+        assert!(d.added.is_empty() && d.removed.is_empty());
+        let c = &d.changed[0];
+        assert!(c.moved() && c.has_changes() && c.api_changed.is_none());
+        assert_eq!((c.old_page.as_str(), c.new_page.as_str()), ("old/a.md", "new/a.md"));
+        assert!(c.codes_added.is_empty() && c.message_changed.is_empty() && c.cosmetic.is_empty());
         // Same path, the path template changed: paired by path, the old API reported.
         let new = [page(
             "old/a.md",
@@ -679,8 +699,19 @@ mod tests {
         )];
         let d = compare_api_pages(&old, &new);
         assert_eq!(d.changed.len(), 1);
-        assert_eq!(d.changed[0].old_api.as_ref().unwrap().path, "/open-apis/im/v1/messages");
+        let api = d.changed[0].api_changed.as_ref().unwrap();
+        assert_eq!(api.old.as_ref().unwrap().path, "/open-apis/im/v1/messages");
+        assert_eq!(api.new.as_ref().unwrap().path, "/open-apis/im/v2/messages");
         assert!(d.has_changes());
+        // Same path, the request table gained or lost: a change both ways round.
+        let bare = [page("old/a.md", None, "", &[], "400 | 1001 | a | b\n")];
+        for (o, n) in [(&old, &bare), (&bare, &old)] {
+            let d = compare_api_pages(o, n);
+            assert_eq!(d.changed.len(), 1, "{d:?}");
+            let api = d.changed[0].api_changed.as_ref().unwrap();
+            assert_eq!((api.old.is_some(), api.new.is_some()), (o == &old, n == &old));
+            assert!(d.has_changes());
+        }
         // Two pages of one API: the one with the same path pairs with it.
         let old = [
             page("x.md", SEND, "", &[], "400 | 1 | a | b\n"),
@@ -837,6 +868,8 @@ mod tests {
                 let back = compare_api_pages(&new, &old);
                 prop_assert_eq!(d.added.len(), back.removed.len());
                 prop_assert_eq!(d.removed.len(), back.added.len());
+                prop_assert_eq!(d.changed.len(), back.changed.len());
+                prop_assert_eq!(d.has_changes(), back.has_changes());
                 let count = |d: &ApiDiff, f: fn(&ApiChange) -> usize| d.changed.iter().map(f).sum::<usize>();
                 prop_assert_eq!(count(&d, |c| c.codes_added.len()), count(&back, |c| c.codes_removed.len()));
                 prop_assert_eq!(count(&d, |c| c.status_changed.len()), count(&back, |c| c.status_changed.len()));
