@@ -254,13 +254,15 @@ fn render(out: &mut dyn Write, old: &str, new: &str, d: &ApiDiff, p: Printer) ->
     });
     let rates = sum(|c| usize::from(c.rate_limit.is_some()));
     let dups = sum(|c| c.duplicates_gained.len() + c.duplicates_lost.len());
+    let moved = sum(|c| usize::from(c.moved()));
     writeln!(
         out,
         "  {rates} rate limit{} changed, {scopes} scope{} added or removed, \
-         {dups} duplicate{} gained or lost; {} cosmetic",
+         {dups} duplicate{} gained or lost, {moved} page{} moved; {} cosmetic",
         plural(rates),
         plural(scopes),
         plural(dups),
+        plural(moved),
         d.cosmetic_count()
     )?;
     Ok(())
@@ -274,13 +276,16 @@ fn change(out: &mut dyn Write, c: &ApiChange, p: Printer) -> io::Result<()> {
     let label = |out: &mut dyn Write, name: &str, text: &str, tone: Tone| {
         writeln!(out, "  {name:<13}{}", p.styled(text, tone))
     };
-    if c.old_page == c.new_page {
-        label(out, "page", &c.new_page, Tone::Plain)?;
+    if c.moved() {
+        label(out, "moved", &format!("{} -> {}", c.old_page, c.new_page), Tone::Warn)?;
     } else {
-        label(out, "page", &format!("{} -> {}", c.old_page, c.new_page), Tone::Plain)?;
+        label(out, "page", &c.new_page, Tone::Plain)?;
     }
-    if let Some(old) = &c.old_api {
-        label(out, "was", &old.to_string(), Tone::Removed)?;
+    if let Some(api) = &c.api_changed {
+        let name = |id: &Option<ApiId>| {
+            id.as_ref().map_or("(no request table)".to_owned(), ApiId::to_string)
+        };
+        label(out, "API", &format!("{} -> {}", name(&api.old), name(&api.new)), Tone::Warn)?;
     }
     if let Some(r) = &c.rate_limit {
         let tier = |t: &Option<lark_errors_page::api::RateLimitSpec>| {
