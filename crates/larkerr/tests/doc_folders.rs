@@ -386,3 +386,23 @@ fn a_page_too_large_is_one_line_naming_it() {
     let err = fails_in_one_line(&["doc", "diff", &path, &path]);
     assert!(err.contains("b.md: larger than 8 MiB"), "{err}");
 }
+
+/// The bounds README.md and CONTRIBUTING.md state are the reader's own.
+#[test]
+fn the_docs_state_the_folder_bounds() {
+    use lark_errors_page::read::{MAX_FOLDER_BYTES, MAX_FOLDER_PAGES};
+    let pages = MAX_FOLDER_PAGES.to_string();
+    let pages = format!("{},{}", &pages[..pages.len() - 3], &pages[pages.len() - 3..]);
+    let mib = |n: u64| format!("{} MiB", n / (1024 * 1024));
+    for doc in ["README.md", "CONTRIBUTING.md"] {
+        let text = std::fs::read_to_string(here().join("../..").join(doc)).unwrap();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for fact in [
+            format!("at most {pages} pages"),
+            mib(lark_errors_page::MAX_PAGE_BYTES),
+            format!("{} in all", mib(MAX_FOLDER_BYTES)),
+        ] {
+            assert!(text.contains(&fact), "{doc} does not say {fact:?}");
+        }
+    }
+}
