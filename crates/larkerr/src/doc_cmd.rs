@@ -58,11 +58,13 @@ in the same language; across languages only codes and messages are compared.
 Both pages must parse cleanly (see `larkerr doc check`).
 
 Two folders are compared as folders of API pages. An API is its method and path
-template; pages are paired by API (a page that moved is the same API), then by page
-path. Per API it reports codes added and removed (a sub-code with its parent), message,
-description and advice changes, HTTP status changes, the rate-limit tier, and scopes
-and field scopes added and removed. A folder and a file cannot be compared; --builtin
-is for the generic page only (compare against the vendored folder in data/sources/).
+template; pages are paired by API (a page that moved is the same API, reported as
+moved), then by page path (a page whose API changed reports both). Per API it reports
+codes added and removed (a sub-code with its parent), message, description and advice
+changes, HTTP status changes, the rate-limit tier, and scopes and field scopes added
+and removed. A folder and a file cannot be compared; --builtin is for the generic page
+only (compare against the vendored folder in data/sources/). A folder holds at most
+16,384 pages of at most 8 MiB, 256 MiB in all.
 
 Exit status: 0 when the comparison ran, whether or not anything changed; 2 when a
 page cannot be read or does not parse, or on bad usage.

@@ -387,15 +387,20 @@ fn a_page_too_large_is_one_line_naming_it() {
     assert!(err.contains("b.md: larger than 8 MiB"), "{err}");
 }
 
-/// The bounds README.md and CONTRIBUTING.md state are the reader's own.
+/// The bounds README.md, CONTRIBUTING.md and `doc diff --help` state are the reader's
+/// own.
 #[test]
 fn the_docs_state_the_folder_bounds() {
     use lark_errors_page::read::{MAX_FOLDER_BYTES, MAX_FOLDER_PAGES};
     let pages = MAX_FOLDER_PAGES.to_string();
     let pages = format!("{},{}", &pages[..pages.len() - 3], &pages[pages.len() - 3..]);
     let mib = |n: u64| format!("{} MiB", n / (1024 * 1024));
-    for doc in ["README.md", "CONTRIBUTING.md"] {
-        let text = std::fs::read_to_string(here().join("../..").join(doc)).unwrap();
+    let help = run(&["doc", "diff", "--help"], 0);
+    for (doc, text) in [
+        ("README.md", std::fs::read_to_string(here().join("../../README.md")).unwrap()),
+        ("CONTRIBUTING.md", std::fs::read_to_string(here().join("../../CONTRIBUTING.md")).unwrap()),
+        ("doc diff --help", help),
+    ] {
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         for fact in [
             format!("at most {pages} pages"),
