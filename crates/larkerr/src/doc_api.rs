@@ -165,8 +165,17 @@ fn summary_line(
     p: Printer,
 ) -> io::Result<()> {
     writeln!(out, "{}  {}", p.styled(which, Tone::Strong), p.styled(label, Tone::Plain))?;
-    let line =
-        format!("{} pages, {} APIs, {} rows, {} codes", s.pages, s.apis, s.rows, s.distinct_codes);
+    let line = format!(
+        "{} page{}, {} API{}, {} row{}, {} code{}",
+        s.pages,
+        plural(s.pages),
+        s.apis,
+        plural(s.apis),
+        s.rows,
+        plural(s.rows),
+        s.distinct_codes,
+        plural(s.distinct_codes)
+    );
     writeln!(out, "     {}", p.styled(&line, Tone::Plain))
 }
 
@@ -208,7 +217,8 @@ fn render(out: &mut dyn Write, old: &str, new: &str, d: &ApiDiff, p: Printer) ->
             }
             let n = page.codes.len();
             let codes = if n == 0 { String::new() } else { format!(": {}", codes.join(", ")) };
-            writeln!(out, "      {}, {n} code{}{codes}", page.page, plural(n))?;
+            let line = format!("{}, {n} code{}{codes}", page.page, plural(n));
+            writeln!(out, "      {}", p.styled(&line, Tone::Plain))?;
         }
     }
 
@@ -336,7 +346,7 @@ fn change(out: &mut dyn Write, c: &ApiChange, p: Printer) -> io::Result<()> {
             // Line breaks in advice are shown as `⏎` to keep one line per change.
             let gap = gap.replace('\n', " ");
             let body = body.replace('\n', "⏎");
-            write!(out, "{gap}")?;
+            write!(out, "{}", p.styled(&gap, Tone::Plain))?;
             match w.op {
                 WordOp::Same => write!(out, "{}", p.styled(&body, Tone::Plain))?,
                 WordOp::Removed => {

@@ -411,3 +411,34 @@ fn the_docs_state_the_folder_bounds() {
         }
     }
 }
+
+/// Control characters of page names and page text are escaped, in every output.
+#[cfg(unix)]
+#[test]
+fn control_characters_of_names_and_text_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::create_dir_all(&new).unwrap();
+    let page = |code: &str, message: &str| {
+        format!(
+            "名称 | 值\n---|---\nHTTP URL | /open-apis/a\nHTTP Method | GET\n\n### 错误码\n\n\
+             错误码 | 描述 | 排查建议\n--- | --- | ---\n{code} | {message} | 请重试\n"
+        )
+    };
+    std::fs::write(old.join("a\nb.md"), page("12\x1b[31m", "m")).unwrap();
+    let old_s = old.to_string_lossy().into_owned();
+    let o = larkerr(&["doc", "check", &old_s]);
+    assert_eq!(o.status.code(), Some(2));
+    let (out, err) = (stdout(&o), stderr(&o));
+    assert!(!out.contains('\x1b') && !err.contains('\x1b'), "{out}{err}");
+    assert!(out.contains("a\\nb.md:10: code `12\\u{1b}[31m`"), "{out}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+
+    std::fs::write(old.join("a\nb.md"), page("12", "m\x1b[2J")).unwrap();
+    std::fs::write(new.join("c.md"), page("12", "m\x07 two")).unwrap();
+    let out = run(&["doc", "diff", &old_s, &new.to_string_lossy()], 0);
+    assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out}");
+    assert!(out.contains("a\\nb.md -> c.md"), "{out}");
+    assert!(out.contains("- m\\u{1b}[2J") && out.contains("+ m\\u{7} two"), "{out}");
+}
