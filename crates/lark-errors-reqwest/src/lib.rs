@@ -41,11 +41,13 @@
 
 mod body;
 mod middleware;
+mod pace;
 mod token;
 mod user;
 
 pub use lark_errors::diagnose::Diagnosis;
 pub use middleware::{Attempts, Idempotent, LarkMiddleware, ResponseExt};
+pub use pace::{Pacer, Pacing};
 pub use token::{AppTokenSource, TokenError, TokenSource};
 pub use user::{StoreError, TokenStore, UserTokenSource, UserTokens};
 
