@@ -86,6 +86,11 @@ pub trait ResponseExt {
     /// read whole: a 2xx with a non-JSON content type (such as a file download), a body
     /// over [`LarkMiddleware::with_diagnosis_limit`], or one that did not end within
     /// [`LarkMiddleware::with_read_timeout`]. Such a response is passed through intact.
+    ///
+    /// An error is diagnosed with the request's API ([`Diagnosis::api`], its own entry,
+    /// [`Diagnosis::layer`], [`Diagnosis::required_scopes`]); a success is diagnosed
+    /// without routing the request (no entry of the API applies to it), so its `api` is
+    /// `None` unless pacing routed it: [`ResponseExt::lark_api`] routes on demand.
     fn diagnosis(&self) -> Option<&Diagnosis>;
     /// How many requests were sent, token refreshes done and time waited; `None` like
     /// [`ResponseExt::diagnosis`].
@@ -93,7 +98,7 @@ pub trait ResponseExt {
     /// The documented API the request was sent to (its method and path routed with
     /// [`lark_errors::catalog::route`]): its title, doc URL, rate-limit tier and scopes.
     /// `None` for a request that routes to no documented API, and like
-    /// [`ResponseExt::diagnosis`]. The same as `diagnosis().and_then(|d| d.api)`.
+    /// [`ResponseExt::diagnosis`]. For an error it is the diagnosis's `api`.
     ///
     /// ```no_run
     /// # async fn run(client: reqwest_middleware::ClientWithMiddleware) -> reqwest_middleware::Result<()> {
@@ -109,20 +114,30 @@ pub trait ResponseExt {
 
 impl ResponseExt for Response {
     fn diagnosis(&self) -> Option<&Diagnosis> {
-        self.extensions().get::<Diagnosis>()
+        self.extensions().get::<Outcome>().map(|o| &o.diagnosis)
     }
 
     fn attempts(&self) -> Option<Attempts> {
-        // Stored only when something was retried: one extension less on the fast path.
-        let ext = self.extensions();
-        ext.get::<Attempts>()
-            .copied()
-            .or_else(|| ext.get::<Diagnosis>().map(|_| Attempts { sent: 1, ..Attempts::default() }))
+        self.extensions().get::<Outcome>().map(|o| o.attempts)
     }
 
     fn lark_api(&self) -> Option<&'static Api> {
-        self.diagnosis().and_then(|d| d.api)
+        // A success is diagnosed without routing (it needs no API's entries): route now.
+        let outcome = self.extensions().get::<Outcome>()?;
+        outcome
+            .diagnosis
+            .api
+            .or_else(|| outcome.method.and_then(|m| catalog::route(m, self.url().path())))
     }
+}
+
+/// What the middleware attaches to a response: one extension, one allocation.
+#[derive(Debug, Clone)]
+struct Outcome {
+    diagnosis: Diagnosis,
+    attempts: Attempts,
+    /// The request's method, for [`ResponseExt::lark_api`].
+    method: Option<catalog::Method>,
 }
 
 /// A `reqwest_middleware::Middleware` that follows the lark-errors retry decisions.
@@ -452,11 +467,8 @@ impl Middleware for LarkMiddleware {
                     attempt = attempt.next(&decision, started.elapsed());
                 }
                 None => {
-                    let ext = response.extensions_mut();
-                    ext.insert(diagnosis);
-                    if attempts.sent > 1 || !attempts.paced.is_zero() {
-                        ext.insert(attempts);
-                    }
+                    let method = api.method;
+                    response.extensions_mut().insert(Outcome { diagnosis, attempts, method });
                     return Ok(response);
                 }
             }
@@ -495,6 +507,11 @@ impl Routed {
             _ => None,
         };
         Routed { method, api: None }
+    }
+
+    /// The API, if it was routed already.
+    fn routed(&self) -> Option<&'static Api> {
+        self.api.flatten()
     }
 
     /// The API of the request's method and `url` (the same for every attempt).
@@ -555,11 +572,18 @@ async fn read(
     }
     match body::read_prefix(&mut response, limit, Some(timeout)).await {
         Prefix::Whole(bytes) => {
-            let diagnosis = Diagnoser::new().api(api.get(response.url())).diagnose(
-                Some(status.as_u16()),
-                &HeaderMapHeaders(response.headers()),
-                &bytes,
-            );
+            let headers = HeaderMapHeaders(response.headers());
+            let status = Some(status.as_u16());
+            // Routed only for what is not a success (the API's entries decide an error;
+            // a success needs none), unless pacing routed it already.
+            let mut diagnosis =
+                Diagnoser::new().api(api.routed()).diagnose(status, &headers, &bytes);
+            if !diagnosis.is_success() && api.api.is_none() {
+                let routed = api.get(response.url());
+                if routed.is_some() {
+                    diagnosis = Diagnoser::new().api(routed).diagnose(status, &headers, &bytes);
+                }
+            }
             (body::with_body(response, bytes.into()), Some(diagnosis))
         }
         Prefix::Partial(read, stop) => (body::restore(response, read, stop), None),
