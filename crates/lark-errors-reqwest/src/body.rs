@@ -88,19 +88,12 @@ pub(crate) fn with_body(response: Response, body: reqwest::Body) -> Response {
 /// `response` with its body mapped by `body`, everything else kept.
 fn rebuild(response: Response, body: impl FnOnce(reqwest::Body) -> reqwest::Body) -> Response {
     let url = response.url().clone();
-    let (parts, old) = http::Response::<reqwest::Body>::from(response).into_parts();
-    // `ResponseBuilderExt::url` is the public way to attach the URL reqwest reads back:
-    // the new response is built around it and takes the old one's parts.
-    let body = body(old);
-    let mut out = match http::Response::builder().url(url).body(()) {
-        Ok(carrier) => carrier.map(|()| body),
-        Err(_) => http::Response::new(body),
-    };
-    *out.status_mut() = parts.status;
-    *out.version_mut() = parts.version;
-    *out.headers_mut() = parts.headers;
-    out.extensions_mut().extend(parts.extensions);
-    Response::from(out)
+    let (mut parts, old) = http::Response::<reqwest::Body>::from(response).into_parts();
+    // `ResponseBuilderExt::url` is the public way to attach the URL reqwest reads back.
+    if let Ok(carrier) = http::Response::builder().url(url).body(()) {
+        parts.extensions.extend(carrier.into_parts().0.extensions);
+    }
+    Response::from(http::Response::from_parts(parts, body(old)))
 }
 
 /// `response` whose first bytes (`read`) were taken by [`read_prefix`], made whole

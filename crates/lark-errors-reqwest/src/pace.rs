@@ -60,8 +60,11 @@ const MAX_LANES: usize = 4096;
 /// ```
 #[derive(Clone, Default)]
 pub struct Pacer {
-    lanes: Arc<Mutex<HashMap<Box<str>, HashMap<usize, Arc<Lane>>>>>,
+    lanes: Arc<Mutex<Lanes>>,
 }
+
+/// Per app, per API (keyed by the address of its static [`Api`]), its lane.
+type Lanes = HashMap<Box<str>, HashMap<usize, Arc<Lane>>>;
 
 impl std::fmt::Debug for Pacer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
