@@ -608,4 +608,15 @@ mod tests {
             assert_eq!(Idempotent::of(&method), Idempotent(idempotent), "{method}");
         }
     }
+
+    /// Why a 2xx JSON body is read and diagnosed: the pages document errors worth a
+    /// retry that come with HTTP 200.
+    #[test]
+    fn a_2xx_can_carry_a_retryable_code() {
+        let retryable_200 = lark_errors::catalog::api_entries()
+            .iter()
+            .filter(|e| e.http_status() == Some(200) && e.action().is_retryable())
+            .count();
+        assert!(retryable_200 > 0);
+    }
 }
