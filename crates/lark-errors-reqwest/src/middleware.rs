@@ -145,17 +145,19 @@ struct Outcome {
 /// For each request it:
 /// 1. sets `Authorization: Bearer <token>` from its [`TokenSource`], if it has one and
 ///    the request carries no `Authorization` header of its own;
-/// 2. sends it, reads the response body (at most 64 KiB of it, within 10 s: see
+/// 2. with [`Pacing::Documented`], waits until the API's documented tier allows it
+///    ([`LarkMiddleware::with_pacing`]);
+/// 3. sends it, reads the response body (at most 64 KiB of it, within 10 s: see
 ///    [`LarkMiddleware::with_diagnosis_limit`]) and diagnoses it with
-///    [`lark_errors::diagnose::diagnose`];
-/// 3. asks [`RetryPolicy::decide`] what to do, and does exactly that: waits
+///    [`lark_errors::Diagnoser`], an error with the request's API;
+/// 4. asks [`RetryPolicy::decide`] what to do, and does exactly that: waits
 ///    `x-ogw-ratelimit-reset` seconds (capped by the policy) or a jittered backoff and
 ///    sends again; on `refresh_token` gets a fresh token from its source (once for many
 ///    concurrent callers) and sends again once with it; otherwise stops;
-/// 4. never sends again a request whose body cannot be cloned (a stream), nor refreshes
+/// 5. never sends again a request whose body cannot be cloned (a stream), nor refreshes
 ///    a token it did not set;
-/// 5. returns the last response intact (status, headers, body) with its [`Diagnosis`]
-///    and [`Attempts`] in the response extensions (see [`ResponseExt`]).
+/// 6. returns the last response intact (status, headers, body) with its [`Diagnosis`],
+///    [`Attempts`] and API in the response extensions (see [`ResponseExt`]).
 ///
 /// Each retry emits a `tracing` event (target `lark_errors_reqwest`, level INFO) with
 /// the code, decision, delay and attempt number. Transport errors (connection refused,
