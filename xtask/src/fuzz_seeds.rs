@@ -45,6 +45,7 @@ pub fn corpora(root: &Path) -> Result<Corpora> {
     let api_pages = api_pages(root)?;
     Ok(vec![
         ("page_doc", page_doc(&pages)),
+        ("page_api_diff", page_api_diff(&api_pages)),
         ("page_api", named("api", api_pages)),
         ("page_diff", page_diff(&pages)),
         ("template", template(&responses)),
@@ -202,6 +203,34 @@ fn page_diff(pages: &[String]) -> Seeds {
         seeds.push(format!("{}\0{}", pair[0], pair[1]).into_bytes());
     }
     named("pair", seeds)
+}
+
+/// Folders of API pages for `page_api_diff`: `old \0 new`, pages separated by `\x1e`.
+/// Neighbouring vendored pages make small folders; the new folder moves them (pairing
+/// by API), drops a page (an API removed), cuts a page's last error row (a code
+/// removed) and upper-cases one (cosmetic and changed messages). Only pages of at most
+/// a sixth of `MAX_SEED_BYTES`, so that a seed (two folders of three) stays within it.
+fn page_api_diff(pages: &[Vec<u8>]) -> Seeds {
+    let pages: Vec<String> = pages
+        .iter()
+        .filter(|p| p.len() <= MAX_SEED_BYTES / 6)
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect();
+    let mut seeds = Vec::new();
+    for w in pages.windows(3).step_by(2) {
+        let (a, b, c) = (w[0].as_str(), w[1].as_str(), w[2].as_str());
+        let old = [a, b, c].join("\x1e");
+        // Moved: the same pages in another order.
+        seeds.push(format!("{old}\0{}", [c, a, b].join("\x1e")));
+        // One page removed, one with its last error row cut.
+        let cut: Vec<&str> = b.lines().collect();
+        let last_row = cut.iter().rposition(|l| l.contains(" | ")).unwrap_or(cut.len());
+        let cut = [&cut[..last_row], &cut[(last_row + 1).min(cut.len())..]].concat().join("\n");
+        seeds.push(format!("{old}\0{}", [a, cut.as_str()].join("\x1e")));
+        // Messages and advice upper-cased.
+        seeds.push(format!("{old}\0{}", [a.to_uppercase().as_str(), b, c].join("\x1e")));
+    }
+    named("folders", seeds.into_iter().map(String::into_bytes).collect())
 }
 
 fn responses(root: &Path) -> Result<Vec<Response>> {
