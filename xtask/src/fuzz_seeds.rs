@@ -344,7 +344,10 @@ fn extract_stream(root: &Path, responses: &[Response]) -> Result<Seeds> {
         ([1, 3, 5, 7], shapes.clone().into_bytes()),
         // One line with no newline: repeated, a line far longer than 64 KiB.
         ([1, 40, 0, 9], shapes.replace('\n', " ").into_bytes()),
-        ([1, 0, 200, 3], format!("{shapes}\0code=99991400").into_bytes()),
+        (
+            [1, 0, 200, 3],
+            format!("{shapes}\0code={}", lark_errors::platform::code::FREQUENCY_LIMIT).into_bytes(),
+        ),
     ] {
         let mut seed = control.to_vec();
         seed.extend_from_slice(&text);
