@@ -27,6 +27,7 @@ mod list;
 mod mock;
 pub mod output;
 pub mod render;
+pub mod request;
 mod scan;
 mod search;
 mod words;
