@@ -29,8 +29,9 @@ pub struct Args {
     /// else zh]. The message is shown as documented either way.
     #[arg(long, value_enum, value_name = "LANG")]
     lang: Option<Lang>,
-    /// Print a JSON array, one object per documented code: `api`, `api_entries`,
-    /// `generic`, `meanings` (each with its APIs) and `sub_codes`.
+    /// Print a JSON array of every entry shown, in the same order: the API's own
+    /// entries (with --api), the generic page's, then every per-API entry of each
+    /// meaning (carrying its `api`), then sub-code rows (carrying `parent_code`).
     #[arg(long)]
     json: bool,
 }
@@ -50,7 +51,7 @@ pub(crate) fn parse_code(text: &str) -> Result<u32, String> {
 }
 
 /// Everything the catalog knows about one code, in the order it is shown.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct Explanation {
     code: u32,
     /// The API asked about (`--api`), if any.
@@ -67,10 +68,13 @@ pub(crate) struct Explanation {
 }
 
 /// One meaning across API pages, with every API that documents it, shortest path first.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub(crate) struct MeaningView {
     /// The first entry, whose message, semantics and advice stand for the meaning.
     entry: &'static Entry,
+    /// Every entry of the meaning, in page order (one per page documenting it, pages
+    /// without an API included).
+    entries: &'static [Entry],
     /// How many pages document the meaning (pages without an API included).
     pages: usize,
     /// The APIs, shortest path first.
@@ -112,7 +116,12 @@ impl Explanation {
             .filter(|m| {
                 !m.entries().iter().any(|e| api_entries.iter().any(|own| std::ptr::eq(e, *own)))
             })
-            .map(|m| MeaningView { entry: m.entry(), pages: m.entries().len(), apis: apis_of(m) })
+            .map(|m| MeaningView {
+                entry: m.entry(),
+                entries: m.entries(),
+                pages: m.entries().len(),
+                apis: apis_of(m),
+            })
             .collect();
         let mut sub_codes: Vec<&'static Entry> = lark_errors::catalog::lookup_apis(code)
             .iter()
@@ -125,6 +134,17 @@ impl Explanation {
             || !meanings.is_empty()
             || !sub_codes.is_empty();
         documented.then_some(Explanation { code, api, api_entries, generic, meanings, sub_codes })
+    }
+
+    /// Every entry of the explanation, in the order it is shown: the API's own, the
+    /// generic page's, each meaning's (all its pages), the sub-code rows.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = &'static Entry> + '_ {
+        self.api_entries
+            .iter()
+            .copied()
+            .chain(self.generic)
+            .chain(self.meanings.iter().flat_map(|m| m.entries))
+            .chain(self.sub_codes.iter().copied())
     }
 }
 
@@ -143,7 +163,10 @@ pub fn run(args: &Args, settings: Printer) -> io::Result<Status> {
         }
     }
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &found)?;
+        // An array of entries, as it always was (`#/$defs/entry` of the schema): the
+        // per-API ones name their API, so the grouping is the reader's to redo.
+        let entries: Vec<&Entry> = found.iter().flat_map(Explanation::entries).collect();
+        serde_json::to_writer_pretty(&mut out, &entries)?;
         writeln!(out)?;
     } else {
         let lang = args.lang.map(Language::from);
@@ -234,7 +257,7 @@ fn write_explanation(
 }
 
 /// `failed precondition · fix the request · HTTP 400`.
-fn semantics_line(e: &Entry) -> Vec<(String, Tone)> {
+pub(crate) fn semantics_line(e: &Entry) -> Vec<(String, Tone)> {
     let mut v = vec![
         (e.category().describe().to_owned(), Tone::Plain),
         (" · ".to_owned(), Tone::Dim),
