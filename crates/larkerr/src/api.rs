@@ -69,18 +69,20 @@ pub(crate) fn find(query: &str, list: bool) -> Result<Found, Miss> {
     let q = query.trim();
     let shown = render::truncate(q, 60);
     let words: Vec<&str> = q.split_whitespace().collect();
-    // `METHOD URL`: the router decides.
+    // `METHOD URL`: the router decides; a word before a URL that is not a method is a
+    // usage error, not a title.
     if let [first, rest @ ..] = words.as_slice() {
-        if !rest.is_empty() && first.parse::<Method>().is_ok() {
-            return crate::request::parse_api(q).map(|a| Found::One(a, 0)).map_err(Miss::None);
-        }
-        if let [url] = rest {
-            if url.contains('/') && first.bytes().all(|b| b.is_ascii_alphabetic()) {
-                return Err(Miss::Usage(format!(
-                    "`{}` is not an HTTP method (expected GET, POST, PUT, PATCH or DELETE before the URL)",
-                    render::truncate(first, 20)
-                )));
+        match first.parse::<Method>() {
+            Ok(_) if !rest.is_empty() => {
+                return crate::request::parse_api(q).map(|a| Found::One(a, 0)).map_err(Miss::None);
             }
+            Err(e)
+                if matches!(rest, [url] if url.contains('/'))
+                    && first.bytes().all(|b| b.is_ascii_alphabetic()) =>
+            {
+                return Err(Miss::Usage(format!("`{}`: {e}", render::truncate(first, 20))));
+            }
+            _ => {}
         }
     }
     // A concrete URL or path: every API its path routes to (any method).

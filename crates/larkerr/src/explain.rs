@@ -314,8 +314,7 @@ fn write_meanings(
         }
         for (j, a) in m.apis[..listed].iter().enumerate() {
             let room = s.width.saturating_sub(2 + M_LABEL + 2).max(20);
-            let line = render::truncate(&format!("{} {} ({})", a.method, a.path, a.title), room);
-            field_at(out, if j == 0 { &label } else { "" }, M_LABEL, &text(line, Tone::Plain), s);
+            field_at(out, if j == 0 { &label } else { "" }, M_LABEL, &api_line(a, room), s);
         }
         if listed < m.apis.len() {
             let more = format!("… and {} more (--all lists every API)", m.apis.len() - listed);
@@ -340,6 +339,22 @@ fn write_meanings(
         let hint = "the advice of each: --all; one API's own entry: --api 'METHOD URL'";
         out.push_str("  ");
         render::wrap(out, &text(hint, Tone::Dim), 2, 2, s);
+    }
+}
+
+/// `POST /open-apis/... (title)` in `room` columns: the method and path whole (a path
+/// too long for the room wraps on its own line), the title cut to what is left (left
+/// out when too little is).
+fn api_line(a: &ApiRef, room: usize) -> Vec<(String, Tone)> {
+    let route = format!("{} {}", a.method, a.path);
+    let full = format!(" ({})", a.title);
+    let left = room.saturating_sub(render::width(&route));
+    if render::width(&full) <= left {
+        vec![(route, Tone::Plain), (full, Tone::Plain)]
+    } else if left >= 8 {
+        vec![(route, Tone::Plain), (render::truncate(&full, left), Tone::Plain)]
+    } else {
+        vec![(a.method.to_owned(), Tone::Plain), (format!(" {}", a.path), Tone::Plain)]
     }
 }
 

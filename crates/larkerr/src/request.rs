@@ -20,6 +20,10 @@ pub fn parse_api(text: &str) -> Result<&'static Api, String> {
     let (method, url) = match t.split_once(char::is_whitespace) {
         Some((m, rest)) => match m.parse::<Method>() {
             Ok(m) => (Some(m), rest.trim()),
+            // A word before the URL that is not a method: say which.
+            Err(e) if m.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                return Err(format!("`{}`: {e}", crate::render::truncate(m, 20)));
+            }
             Err(_) => (None, t),
         },
         None => match t.parse::<Method>() {
@@ -322,7 +326,7 @@ mod tests {
         assert!(parse_api("GET").unwrap_err().contains("no URL"));
         assert!(parse_api("GET /a b").unwrap_err().contains("not `METHOD URL`"));
         assert!(parse_api("").is_err());
-        assert!(parse_api("FETCH /open-apis/x").is_err());
+        assert!(parse_api("FETCH /open-apis/x").unwrap_err().contains("unknown HTTP method"));
     }
 
     #[test]
