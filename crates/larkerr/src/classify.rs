@@ -192,7 +192,9 @@ fn write_diagnosis(
     }
     if let Some(entry) = d.entry {
         let mut value = documented(entry, d.match_quality);
-        if let Some(layer) = d.layer {
+        // Where the entry came from, once there is more than the generic page to say
+        // it came from: the request is known, or an API page documents the code.
+        if let Some(layer) = d.layer.filter(|&l| d.api.is_some() || l != Layer::Generic) {
             value.push((format!("; {}", layer_words(layer, d.api.is_some())), Tone::Dim));
         }
         line(out, "documented", &value, s);
