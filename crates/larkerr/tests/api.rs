@@ -132,3 +132,23 @@ fn control_characters_in_a_query_are_escaped() {
 fn help_describes_the_command_and_its_flags() {
     assert_snapshot!("api_help", ok(&["api", "--help"]));
 }
+
+#[test]
+fn the_readme_examples_are_real_output() {
+    // Every ```console block of the README that runs larkerr alone (no pipe) prints
+    // exactly what the block shows, at 80 columns without colour.
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
+    let mut checked = 0;
+    for block in readme.split("```console\n").skip(1) {
+        let block = &block[..block.find("```").unwrap()];
+        let (command, shown) = block.split_once('\n').unwrap();
+        let Some(args) = command.strip_prefix("$ larkerr ") else { continue };
+        if args.contains('|') {
+            continue;
+        }
+        let args: Vec<&str> = args.split_whitespace().collect();
+        assert_eq!(ok(&args), shown, "README: larkerr {}", args.join(" "));
+        checked += 1;
+    }
+    assert!(checked >= 2, "the README's examples were not found");
+}
