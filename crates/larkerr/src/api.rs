@@ -121,9 +121,8 @@ fn search(q: &str) -> Vec<(u8, &'static Api)> {
     let mut hits: Vec<(u8, &'static Api)> = lark_errors::apis()
         .iter()
         .filter_map(|a| {
-            let title = a.title().to_lowercase();
-            let path = a.path().to_ascii_lowercase();
-            let rank = if title == needle || path == needle {
+            let (title, path) = (lower(a.title()), lower(a.path()));
+            let rank = if *title == *needle || *path == *needle {
                 0
             } else if title.starts_with(&needle) {
                 1
@@ -139,6 +138,15 @@ fn search(q: &str) -> Vec<(u8, &'static Api)> {
         .collect();
     hits.sort_by_key(|&(rank, a)| (rank, render::width(a.title()), a.path(), a.method()));
     hits
+}
+
+/// `text` lower-cased, borrowed when it has no upper case (most titles are Chinese).
+fn lower(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_uppercase) {
+        std::borrow::Cow::Owned(text.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// An API with its entries, for `--json`.
@@ -282,10 +290,11 @@ fn write_errors(out: &mut String, api: &'static Api, p: Printer) {
         if parent != e.parent_code() {
             parent = e.parent_code();
             let head = format!(
-                "sub-codes of {} (in its msg, `ErrCode: ...`)",
+                "sub-codes of {} (carried in its msg, `ErrCode: ...`)",
                 parent.map_or_else(String::new, |c| c.to_string())
             );
-            line(out, "", &text(head, Tone::Plain), p);
+            out.push_str("    ");
+            render::wrap(out, &text(head, Tone::Plain), 4, 4, p);
         }
         write_error(out, &e.code().to_string(), e, p);
     }

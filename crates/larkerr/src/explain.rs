@@ -231,6 +231,16 @@ fn write_explanation(
         for entry in &x.api_entries {
             gap(out);
             write_entry(out, entry, lang, s);
+            // Its meaning on other pages is left out below: say how widely it is shared.
+            let others = entry.meaning().map_or(0, |m| m.entries().len().saturating_sub(1));
+            if others > 0 {
+                let note = format!(
+                    "the same meaning is on {others} other API page{} (`larkerr explain {}` lists them)",
+                    plural(others),
+                    x.code
+                );
+                field(out, "also", &text(note, Tone::Dim), s);
+            }
         }
     }
     for entry in x.generic {

@@ -91,6 +91,9 @@ fn with_the_api_its_own_entry_comes_first() {
     let own = api.lookup(230002)[0];
     assert!(out.starts_with(&format!("230002  {}\n  api        {api} (", own.message())));
     assert!(out.contains(&format!("http       sent with HTTP {}", own.http_status().unwrap())));
+    // Its meaning is shared with other pages: how many is said once, here.
+    let shared = own.meaning().unwrap().entries().len() - 1;
+    assert!(out.contains(&format!("the same meaning is on {shared} other API pages")), "{out}");
     // The other meanings follow, the API's own left out.
     let others = meanings(230002).len() - 1;
     assert!(out.contains(&format!("230002 on other API pages: {others} meaning")), "{out}");
