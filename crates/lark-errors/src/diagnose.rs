@@ -390,6 +390,10 @@ impl Diagnosis {
     /// let d = diagnose_request("POST", "/open-apis/im/v1/messages", Some(429), &NoHeaders, body);
     /// assert_eq!(d.documented_rate_limit().unwrap().to_string(), "1000/min, 50/s");
     ///
+    /// // Without the request, no API and so no tier.
+    /// let d = lark_errors::diagnose(Some(429), &NoHeaders, body);
+    /// assert_eq!(d.documented_rate_limit(), None);
+    ///
     /// let other = br#"{"code":230002,"msg":"The bot can not be outside the group."}"#;
     /// let d = diagnose_request("POST", "/open-apis/im/v1/messages", Some(400), &NoHeaders, other);
     /// assert_eq!(d.documented_rate_limit(), None);
