@@ -177,7 +177,7 @@ fn write_diagnosis(
         };
         let value = vec![
             (render::truncate(&request, 100), Tone::Plain),
-            (" (no documented API has this path)".to_owned(), Tone::Warn),
+            (" (routes to no documented API)".to_owned(), Tone::Warn),
         ];
         line(out, "request", &value, s);
     }

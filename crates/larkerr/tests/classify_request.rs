@@ -113,7 +113,7 @@ fn a_json_log_record_with_path_and_body() {
     let unknown = r#"{"path":"/open-apis/no/such/api","method":"POST","status":400,"body":{"code":99991400,"msg":"request trigger frequency limit"}}"#;
     let out = classify(&[], unknown);
     assert!(
-        out.contains("request         POST /open-apis/no/such/api (no documented API has"),
+        out.contains("request         POST /open-apis/no/such/api (routes to no documented API)"),
         "{out}"
     );
     assert!(out.contains("rate limited"), "{out}");
