@@ -19,6 +19,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 mod api;
 mod classify;
 mod completions;
+mod doc_api;
 mod doc_cmd;
 mod explain;
 mod export;
