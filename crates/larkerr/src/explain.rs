@@ -4,7 +4,6 @@ use std::io::{self, Write};
 
 use lark_errors::Entry;
 use lark_errors::catalog::{Api, Language, Meaning};
-use serde::Serialize;
 
 use crate::Status;
 use crate::output::{self, Printer, Tone};
@@ -82,7 +81,7 @@ pub(crate) struct MeaningView {
 }
 
 /// An API named in a list: method, path and title.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct ApiRef {
     method: &'static str,
     path: &'static str,
