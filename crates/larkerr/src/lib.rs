@@ -16,6 +16,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+mod api;
 mod classify;
 mod completions;
 mod doc_api;
@@ -28,6 +29,7 @@ mod list;
 mod mock;
 pub mod output;
 pub mod render;
+pub mod request;
 mod scan;
 mod search;
 mod words;
@@ -50,11 +52,13 @@ pub struct Cli {
 enum Command {
     /// Explain error codes: message, meaning, what to do, advice.
     Explain(explain::Args),
+    /// Show a documented API: its page, rate limit, scopes and error codes.
+    Api(api::Args),
     /// Search codes, messages and advice (English and Chinese).
     Search(search::Args),
     /// List the catalog, filtered by category, action, token or retryability.
     List(list::Args),
-    /// Diagnose a response: a JSON body, or a raw HTTP response as `curl -i` prints it.
+    /// Diagnose a response: a JSON body, `curl -i` or `curl -v` output, or a log line.
     Classify(classify::Args),
     /// Export the whole catalog with its semantics as JSON, CSV or Markdown.
     Export(export::Args),
@@ -114,6 +118,7 @@ pub fn main() -> ExitCode {
     let printer = output::Printer::resolve(&cli.global);
     let result = match cli.command {
         Command::Explain(args) => explain::run(&args, printer),
+        Command::Api(args) => api::run(&args, printer),
         Command::Search(args) => search::run(&args, printer),
         Command::List(args) => list::run(&args, printer),
         Command::Classify(args) => classify::run(&args, printer),
