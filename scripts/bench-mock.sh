@@ -19,7 +19,7 @@ command -v curl >/dev/null || { echo "curl is not installed" >&2; exit 1; }
 cargo build -q --release -p lark-errors-mock --example serve
 target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 out=$(mktemp)
-RUST_LOG=warn "$target_dir/release/examples/serve" --port 0 >"$out" &
+"$target_dir/release/examples/serve" --port 0 --quiet >"$out" &
 server=$!
 trap 'kill "$server" 2>/dev/null; rm -f "$out"' EXIT
 for _ in $(seq 50); do

@@ -163,9 +163,13 @@ fn a_log_nobody_reads_does_not_stop_serving() {
     // Each request logs a line of ~40 bytes: 3000 of them fill a 64 KiB pipe twice over.
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    stream.set_nodelay(true).unwrap();
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     for i in 0..3000 {
-        write!(stream, "GET /open-apis/log/{i} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        // One write per request: `write!` would send it in pieces, each held back by
+        // Nagle's algorithm until the last is acknowledged.
+        let request = format!("GET /open-apis/log/{i} HTTP/1.1\r\nHost: x\r\n\r\n");
+        stream.write_all(request.as_bytes()).unwrap();
         let mut status = String::new();
         reader.read_line(&mut status).unwrap_or_else(|e| panic!("request {i}: {e}"));
         assert!(status.starts_with("HTTP/1.1 200"), "request {i}: {status}");

@@ -72,7 +72,12 @@ fn a_bad_configuration_is_one_line_and_exit_2() {
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.toml");
     std::fs::write(&bad, "[[faults]]\npath = \"/open-apis/*\"\ncode = 4242\n").unwrap();
-    for config in [bad.to_str().unwrap(), "/nonexistent/mock.toml"] {
+    let overflow = dir.join("overflow.toml");
+    std::fs::write(&overflow, "[tokens]\nttl_secs = 18446744073709551615\n").unwrap();
+    // /dev/zero never ends: the read is size-limited, and says so in one line.
+    for config in
+        [bad.to_str().unwrap(), "/nonexistent/mock.toml", "/dev/zero", overflow.to_str().unwrap()]
+    {
         let out = Command::cargo_bin("larkerr")
             .unwrap()
             .args(["mock", "--port", "0", "--config", config])
@@ -84,4 +89,77 @@ fn a_bad_configuration_is_one_line_and_exit_2() {
         assert!(stderr.starts_with("larkerr: "), "{stderr}");
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Starts `larkerr ARGS mock --port 0` with stderr piped; returns the server and its
+/// address.
+fn start(global: &[&str], stderr: Stdio) -> (Server, String, BufReader<std::process::ChildStdout>) {
+    let child = Command::cargo_bin("larkerr")
+        .unwrap()
+        .args(global)
+        .args(["mock", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let mut server = Server(child);
+    let mut banner = BufReader::new(server.0.stdout.take().unwrap());
+    let mut first = String::new();
+    banner.read_line(&mut first).unwrap();
+    let addr = first.trim().rsplit("http://").next().unwrap().to_owned();
+    (server, addr, banner)
+}
+
+#[test]
+fn the_request_log_is_coloured_only_when_asked() {
+    for (color, escapes) in [("never", false), ("always", true)] {
+        let (mut server, addr, _banner) = start(&["--color", color], Stdio::piped());
+        let response = http(
+            &addr,
+            "GET /open-apis/im/v1/chats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        );
+        assert!(response.starts_with("HTTP/1.1 400"), "{response}");
+        let mut stderr = server.0.stderr.take().unwrap();
+        // Stop the server so its stderr ends; the log line was queued before the answer.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let _ = server.0.kill();
+        let mut log = Vec::new();
+        stderr.read_to_end(&mut log).unwrap();
+        let log = String::from_utf8(log).unwrap();
+        assert!(log.contains("GET /open-apis/im/v1/chats"), "--color {color}: {log:?}");
+        assert_eq!(log.contains('\x1b'), escapes, "--color {color}: {log:?}");
+    }
+}
+
+#[test]
+fn a_request_log_nobody_reads_does_not_stop_serving() {
+    // stderr is a pipe this test never reads: a blocking log fills it in ~300 requests.
+    let (server, addr, _banner) = start(&["--color", "never"], Stdio::piped());
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    stream.set_nodelay(true).unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    for i in 0..3000 {
+        // One write per request: `write!` would send it in pieces, each held back by
+        // Nagle's algorithm until the last is acknowledged.
+        let request = format!("GET /open-apis/x/{i} HTTP/1.1\r\nHost: x\r\n\r\n");
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut status = String::new();
+        reader.read_line(&mut status).unwrap_or_else(|e| panic!("request {i}: {e}"));
+        assert!(status.starts_with("HTTP/1.1 400"), "request {i}: {status}");
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(v) = line.strip_prefix("Content-Length: ") {
+                length = v.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+    }
+    drop(server);
 }
