@@ -77,6 +77,8 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use lark_errors::Entry;
+use lark_errors::catalog::{Api, Method};
 use serde::{Deserialize, Serialize};
 
 /// Everything the mock server can be told.
@@ -89,8 +91,15 @@ pub struct Config {
     pub apps: Vec<AppConfig>,
     /// How tokens are issued and checked.
     pub tokens: TokenConfig,
-    /// Requests allowed per window, per app and path; `None`: unlimited.
+    /// Whether every API is limited by its documented tier (the default), per app and
+    /// API, every window of the tier at once.
+    pub rate_limits: RateLimits,
+    /// One window for every API instead of the documented tiers, per app and API;
+    /// `None`: the tiers (see [`Config::rate_limits`]).
     pub rate_limit: Option<RateLimitConfig>,
+    /// Per-API limits replacing the tier of the APIs they name (the first that names an
+    /// API wins).
+    pub api_limits: Vec<ApiLimit>,
     /// Fault rules, in order: the first that fires answers the request.
     pub faults: Vec<FaultRule>,
     /// Users whose refresh tokens the OAuth token endpoint accepts.
@@ -111,7 +120,9 @@ impl Default for Config {
             seed: 0,
             apps: vec![AppConfig::default()],
             tokens: TokenConfig::default(),
+            rate_limits: RateLimits::Documented,
             rate_limit: None,
+            api_limits: Vec::new(),
             faults: Vec::new(),
             users: Vec::new(),
             server: ServerConfig::default(),
@@ -237,7 +248,103 @@ impl Default for TokenConfig {
     }
 }
 
-/// A fixed-window rate limit per app and path.
+/// Whether the documented rate-limit tiers apply.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RateLimits {
+    /// Each API is limited per app by the tier its page documents (接口频率限制), every
+    /// window at once (1000/min *and* 50/s); "special" tiers and APIs without one are not
+    /// limited.
+    #[default]
+    Documented,
+    /// No API is limited but by `rate_limit` and `api_limits`.
+    Off,
+}
+
+/// The limit of the APIs one entry names, replacing their documented tier: every window
+/// given applies at once; none given: the APIs are not limited.
+///
+/// ```
+/// let c = lark_errors_mock::Config::from_toml_str(r#"
+///     [[api_limits]]
+///     api = "GET /open-apis/im/v1/chats"
+///     per_second = 5
+///     per_minute = 100
+/// "#).unwrap();
+/// assert_eq!(c.api_limits[0].per_second, Some(5));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ApiLimit {
+    /// The API: `METHOD /open-apis/...` (a template or a concrete path), or a path pattern
+    /// (`*` any run of characters) matched against the templates of every API.
+    pub api: String,
+    /// Requests per second.
+    #[serde(default)]
+    pub per_second: Option<u32>,
+    /// Requests per minute.
+    #[serde(default)]
+    pub per_minute: Option<u32>,
+    /// Requests per hour.
+    #[serde(default)]
+    pub per_hour: Option<u32>,
+    /// Requests per day.
+    #[serde(default)]
+    pub per_day: Option<u32>,
+}
+
+impl ApiLimit {
+    /// A limit of `per_second` requests a second for `api`.
+    pub fn per_second(api: impl Into<String>, per_second: u32) -> ApiLimit {
+        ApiLimit {
+            api: api.into(),
+            per_second: Some(per_second),
+            per_minute: None,
+            per_hour: None,
+            per_day: None,
+        }
+    }
+
+    /// The windows, `(seconds, limit)`, shortest first.
+    pub(crate) fn windows(&self) -> Vec<(u64, u64)> {
+        [(1, self.per_second), (60, self.per_minute), (3600, self.per_hour), (86_400, self.per_day)]
+            .into_iter()
+            .filter_map(|(secs, n)| n.map(|n| (secs, u64::from(n))))
+            .collect()
+    }
+
+    /// The APIs this entry names (validated: at least one).
+    pub(crate) fn apis(&self) -> Vec<&'static Api> {
+        match parse_api(&self.api) {
+            Ok(Some(api)) => vec![api],
+            Ok(None) => lark_errors::apis()
+                .iter()
+                .filter(|a| glob_match(self.api.as_bytes(), a.path().as_bytes()))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+/// `METHOD /path` (a template or a concrete path) names one API: `Ok(Some)`; a string
+/// without a method is a pattern: `Ok(None)`; a method and a path no API has: `Err`.
+pub(crate) fn parse_api(text: &str) -> Result<Option<&'static Api>, String> {
+    let text = text.trim();
+    let Some((method, path)) = text.split_once(' ') else {
+        return Ok(None);
+    };
+    let method: Method = method.parse().map_err(|e| format!("{text:?}: {e}"))?;
+    let path = path.trim();
+    // A template routes to itself (`:name` segments take the parameter branch).
+    match lark_errors::route(method, path) {
+        Some(api) => Ok(Some(api)),
+        None => Err(format!("{text:?} is not a documented API")),
+    }
+}
+
+/// A fixed-window rate limit for every API, per app and API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateLimitConfig {
@@ -260,14 +367,23 @@ fn one() -> u64 {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultRule {
+    /// The API the rule answers for: `METHOD /open-apis/...` (its template or a concrete
+    /// path); the body, HTTP status and message then come from that API's entry of
+    /// `code`. When set, `method` and `path` are not used.
+    #[serde(default)]
+    pub api: Option<String>,
     /// HTTP method to match (case-insensitive); any method when `None`.
     #[serde(default)]
     pub method: Option<String>,
     /// Path pattern; `*` matches any run of characters. Defaults to `*`.
     #[serde(default = "any_path")]
     pub path: String,
-    /// The documented error code to answer with.
+    /// The documented error code to answer with (the body's `code`).
     pub code: u32,
+    /// A row of `code`'s sub-code table (e.g. 11310 under 230099): the body's `code` is
+    /// still `code`, its `msg` the sub-code's (`..., ext=ErrCode: 11310; ErrMsg: ...`).
+    #[serde(default)]
+    pub sub_code: Option<u32>,
     /// For a code documented more than once, the message that picks the entry.
     #[serde(default)]
     pub message: Option<String>,
@@ -311,9 +427,11 @@ impl FaultRule {
     /// ```
     pub fn new(path: impl Into<String>, code: u32) -> FaultRule {
         FaultRule {
+            api: None,
             method: None,
             path: path.into(),
             code,
+            sub_code: None,
             message: None,
             values: Vec::new(),
             status: None,
@@ -324,6 +442,23 @@ impl FaultRule {
             limit: None,
             reset_secs: None,
         }
+    }
+
+    /// A rule answering every request to `api` (`METHOD /open-apis/...`) with `code`, as
+    /// that API's page documents it.
+    ///
+    /// ```
+    /// let rule = lark_errors_mock::FaultRule::api("POST /open-apis/im/v1/messages", 230099).sub_code(11310);
+    /// assert_eq!(rule.sub_code, Some(11310));
+    /// ```
+    pub fn api(api: impl Into<String>, code: u32) -> FaultRule {
+        FaultRule { api: Some(api.into()), ..FaultRule::new("*", code) }
+    }
+
+    /// Answer with this row of `code`'s sub-code table.
+    pub fn sub_code(mut self, sub_code: u32) -> FaultRule {
+        self.sub_code = Some(sub_code);
+        self
     }
 
     /// Only requests with this method.
@@ -356,18 +491,38 @@ impl FaultRule {
         self
     }
 
-    /// Whether the rule's method and path match a request.
+    /// Whether the rule's method and path match a request (rules without `api`).
     pub(crate) fn matches(&self, method: &str, path: &str) -> bool {
         self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
             && glob_match(self.path.as_bytes(), path.as_bytes())
     }
 
-    /// The catalog entry the rule answers with.
-    pub(crate) fn entry(&self) -> Option<&'static lark_errors::Entry> {
-        match &self.message {
-            Some(msg) => lark_errors::resolve(self.code, msg),
-            None => lark_errors::lookup(self.code).first(),
+    /// The catalog entry the rule answers with for a request to `api`: the API's own
+    /// entry of `code`, else the generic one, else the code's most documented meaning
+    /// across API pages; `message` picks among several.
+    pub(crate) fn entry(&self, api: Option<&'static Api>) -> Option<&'static Entry> {
+        let msg = self.message.as_deref().unwrap_or("");
+        if self.message.is_none() {
+            let own = api.and_then(|a| {
+                a.lookup(self.code).iter().copied().find(|e| e.parent_code().is_none())
+            });
+            if own.is_some() {
+                return own;
+            }
+            if let Some(first) = lark_errors::lookup(self.code).first() {
+                return Some(first);
+            }
         }
+        lark_errors::resolve_with(self.code, msg, api).map(|r| r.entry)
+    }
+
+    /// The row of the sub-code table the rule answers with, if it names one: the API's
+    /// own row first, else any page's.
+    pub(crate) fn sub_entry(&self, api: Option<&'static Api>) -> Option<&'static Entry> {
+        let sub = self.sub_code?;
+        let under = |e: &&'static Entry| e.parent_code() == Some(self.code);
+        api.and_then(|a| a.lookup(sub).iter().copied().find(under))
+            .or_else(|| lark_errors::catalog::lookup_apis(sub).iter().find(under))
     }
 }
 
@@ -546,12 +701,55 @@ impl Config {
             duration(&format!("users[{i}].access_ttl_secs"), user.access_ttl_secs)?;
             duration(&format!("users[{i}].refresh_ttl_secs"), user.refresh_ttl_secs)?;
         }
+        for (i, limit) in self.api_limits.iter().enumerate() {
+            if let Err(why) = parse_api(&limit.api) {
+                return invalid(format!("api_limits[{i}]: {why}"));
+            }
+            if limit.apis().is_empty() {
+                return invalid(format!("api_limits[{i}]: {:?} matches no API", limit.api));
+            }
+            if limit.windows().iter().any(|&(_, n)| n == 0) {
+                return invalid(format!("api_limits[{i}]: a window allows 0 requests"));
+            }
+        }
         for (i, rule) in self.faults.iter().enumerate() {
-            if lark_errors::lookup(rule.code).is_empty() {
+            let api = match rule.api.as_deref().map(parse_api) {
+                None => None,
+                Some(Ok(Some(api))) => Some(api),
+                Some(Ok(None)) => {
+                    return invalid(format!(
+                        "faults[{i}]: api {:?} is not `METHOD /open-apis/...` (a path \
+                         pattern goes in `path`)",
+                        rule.api.as_deref().unwrap_or_default()
+                    ));
+                }
+                Some(Err(why)) => return invalid(format!("faults[{i}]: {why}")),
+            };
+            if let Some(api) = api {
+                let own = api.lookup(rule.code).iter().any(|e| e.parent_code().is_none());
+                if !own && lark_errors::lookup(rule.code).is_empty() {
+                    return invalid(format!(
+                        "faults[{i}]: {api} does not document code {} (neither its page \
+                         nor the generic page)",
+                        rule.code
+                    ));
+                }
+            } else if !lark_errors::is_documented(rule.code)
+                && lark_errors::catalog::lookup_apis(rule.code).is_empty()
+            {
                 return invalid(format!("faults[{i}]: code {} is not documented", rule.code));
             }
-            if rule.entry().is_none() {
+            if rule.entry(api).is_none() {
                 return invalid(format!("faults[{i}]: no entry of code {}", rule.code));
+            }
+            if let Some(sub) = rule.sub_code {
+                if rule.sub_entry(api).is_none() {
+                    let whose = api.map_or_else(|| "any API page".to_owned(), |a| a.to_string());
+                    return invalid(format!(
+                        "faults[{i}]: {whose} documents no sub-code {sub} of code {}",
+                        rule.code
+                    ));
+                }
             }
             if let Some(p) = rule.probability {
                 if !(0.0..=1.0).contains(&p) {
@@ -611,7 +809,7 @@ mod tests {
     #[test]
     fn message_picks_among_duplicates() {
         let rule = FaultRule { message: Some("param error".into()), ..FaultRule::new("*", 40001) };
-        assert_eq!(rule.entry().unwrap().message(), "param error");
-        assert_eq!(FaultRule::new("*", 40001).entry().unwrap(), &lark_errors::lookup(40001)[0]);
+        assert_eq!(rule.entry(None).unwrap().message(), "param error");
+        assert_eq!(FaultRule::new("*", 40001).entry(None).unwrap(), &lark_errors::lookup(40001)[0]);
     }
 }

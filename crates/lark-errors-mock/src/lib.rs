@@ -83,8 +83,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use config::{
-    AppConfig, Config, ConfigError, FaultRule, RateLimitConfig, ServerConfig, TokenConfig,
-    UserConfig,
+    ApiLimit, AppConfig, Config, ConfigError, FaultRule, RateLimitConfig, RateLimits, ServerConfig,
+    TokenConfig, UserConfig,
 };
 pub use log::RequestLog;
 pub use server::{APP_TOKEN_PATH, STATS_PATH, TENANT_TOKEN_PATH, USER_TOKEN_PATH};
