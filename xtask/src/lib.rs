@@ -6,5 +6,6 @@
 //! generator and `catalog.rs` agree on the shape of an entry).
 
 pub mod codegen;
+pub mod fuzz_seeds;
 #[cfg(feature = "man")]
 pub mod man;

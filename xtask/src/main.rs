@@ -1,5 +1,6 @@
 //! `cargo xtask codegen [--check]`: regenerate (or check) the catalog table.
 //! `cargo xtask man [--out DIR]`: render larkerr's man pages.
+//! `cargo xtask fuzz-seeds`: write the fuzz targets' seed corpora into fuzz/corpus/.
 
 use std::process::ExitCode;
 
@@ -12,7 +13,9 @@ tasks:
                       from data/;
                       with --check, fail if the checked-in file is stale
   man [--out DIR]     write larkerr's man pages (larkerr.1, larkerr-explain.1, ...)
-                      into DIR (default: target/man)";
+                      into DIR (default: target/man)
+  fuzz-seeds          write the fuzz targets' seed corpora, made from data/ and
+                      tests/fixtures/, into fuzz/corpus/<target>/ (see scripts/fuzz.sh)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,6 +25,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => run_codegen(true),
         ["man"] => run_man(None),
         ["man", "--out", dir] => run_man(Some(dir)),
+        ["fuzz-seeds"] => run_fuzz_seeds(),
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -60,6 +64,14 @@ fn run_codegen(check: bool) -> Result<(), Box<dyn std::error::Error>> {
     } else {
         Err(format!("{} stale: run `cargo xtask codegen`", stale.join(", ")).into())
     }
+}
+
+fn run_fuzz_seeds() -> Result<(), Box<dyn std::error::Error>> {
+    let root = codegen::workspace_root();
+    for (target, seeds) in xtask::fuzz_seeds::write(&root)? {
+        eprintln!("{}/{target}: {seeds} seeds", xtask::fuzz_seeds::CORPUS_DIR);
+    }
+    Ok(())
 }
 
 /// Renders the man pages; needs the `man` feature (larkerr and clap_mangen).

@@ -55,8 +55,8 @@ impl fmt::Display for Language {
 }
 
 pub use api::{
-    Api, AppType, Layer, Meaning, Method, RateLimit, Scope, UnknownMethod, api_entries, api_pages,
-    apis, lookup_apis, meanings, resolve_with, route, route_candidates, route_path,
+    Api, AppType, Layer, Meaning, Method, RateLimit, Scope, UnknownMethod, Window, api_entries,
+    api_pages, apis, lookup_apis, meanings, resolve_with, route, route_candidates, route_path,
 };
 
 /// A documented error: one row of the platform's generic error-code page, or of an API

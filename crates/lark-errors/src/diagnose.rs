@@ -62,7 +62,7 @@
 
 use std::fmt;
 
-use crate::catalog::Entry;
+use crate::catalog::{Api, Entry, Layer, Method, Scope};
 use crate::semantics::{Action, Category, TokenKind};
 use crate::template::MatchQuality;
 
@@ -246,6 +246,16 @@ pub struct Diagnosis {
     pub basis: Basis,
     /// The catalog entry the live message resolved to.
     pub entry: Option<&'static Entry>,
+    /// The entry of a sub-code the live message carries (`ext=ErrCode: 11310; ...`),
+    /// from the sub-code table of [`entry`](Self::entry)'s code. It says exactly what
+    /// went wrong, so the decision is read through it.
+    pub sub_entry: Option<&'static Entry>,
+    /// Which layer of the catalog [`entry`](Self::entry) came from: the request's API,
+    /// the generic page, or the code's meanings across API pages.
+    pub layer: Option<Layer>,
+    /// The API the request was sent to, when the caller gave the request
+    /// ([`diagnose_request`], [`Diagnoser::request`]) and it routes to a documented API.
+    pub api: Option<&'static Api>,
     /// How well the live message matched the entry's template (`None` if it did not).
     pub match_quality: Option<MatchQuality>,
     /// Placeholder values found in the live message.
@@ -297,15 +307,20 @@ impl Diagnosis {
     /// use lark_errors::diagnose::{Basis, Diagnosis};
     /// use lark_errors::Category;
     ///
+    /// // 230001 is documented by the IM pages only: its meanings across them decide.
     /// let d = Diagnosis::from_code_msg(230001, "Your request contains an invalid request parameter.");
+    /// assert!(d.known());
+    /// assert_eq!(d.layer, Some(lark_errors::catalog::Layer::AcrossApis));
+    /// assert_eq!(d.category(), Some(Category::InvalidRequest));
+    ///
+    /// // A code no page documents: a heuristic, from the words of the message.
+    /// let d = Diagnosis::from_code_msg(7777001, "Your request contains an invalid request parameter.");
     /// assert!(!d.known());
     /// assert_eq!(d.basis, Basis::MessageWords);
     /// assert_eq!(d.category(), Some(Category::InvalidRequest));
     /// ```
     pub fn from_code_msg(code: i64, msg: &str) -> Diagnosis {
-        let body =
-            ErrorBody { code: Some(code), msg: Some(msg.to_owned()), ..ErrorBody::default() };
-        classify::decide(&classify::Response::new(None, &NoHeaders, body, None, None))
+        Diagnoser::new().code_msg(code, msg)
     }
 
     /// Whether the code is documented in the catalog (an entry was resolved).
@@ -317,7 +332,7 @@ impl Diagnosis {
     pub fn category(&self) -> Option<Category> {
         match self.basis {
             Basis::Success => None,
-            _ => self.verdict.map(|v| v.0).or_else(|| self.entry.map(Entry::category)),
+            _ => self.verdict.map(|v| v.0).or_else(|| self.decisive_entry().map(Entry::category)),
         }
     }
 
@@ -325,7 +340,7 @@ impl Diagnosis {
     pub fn action(&self) -> Option<Action> {
         match self.basis {
             Basis::Success => None,
-            _ => self.verdict.map(|v| v.1).or_else(|| self.entry.map(Entry::action)),
+            _ => self.verdict.map(|v| v.1).or_else(|| self.decisive_entry().map(Entry::action)),
         }
     }
 
@@ -335,7 +350,31 @@ impl Diagnosis {
         if self.verdict.is_some() || self.basis == Basis::Success {
             return None;
         }
-        self.entry.and_then(Entry::token)
+        self.decisive_entry().and_then(Entry::token)
+    }
+
+    /// The entry the decision is read through: the sub-code's, else the code's.
+    pub fn decisive_entry(&self) -> Option<&'static Entry> {
+        self.sub_entry.or(self.entry)
+    }
+
+    /// The scopes the request's API documents (any one of them suffices), on a
+    /// diagnosis that asks for a scope: what to request even when the live message
+    /// names none. Empty without a known API or for other actions.
+    ///
+    /// ```
+    /// use lark_errors::diagnose::{diagnose_request, NoHeaders};
+    ///
+    /// let body = br#"{"code":99991672,"msg":"Access denied. One of the following scopes is required"}"#;
+    /// let d = diagnose_request("POST", "https://open.feishu.cn/open-apis/im/v1/messages?receive_id_type=chat_id", Some(400), &NoHeaders, body);
+    /// assert_eq!(d.api.unwrap().path(), "/open-apis/im/v1/messages");
+    /// assert!(d.required_scopes().iter().any(|s| s.id() == "im:message"));
+    /// ```
+    pub fn required_scopes(&self) -> &'static [Scope] {
+        match (self.api, self.action()) {
+            (Some(api), Some(Action::RequestScope)) => api.scopes(),
+            _ => &[],
+        }
     }
 
     /// Whether sending the request again can succeed.
@@ -449,7 +488,7 @@ impl std::error::Error for BodyError {}
 /// ```
 #[cfg(feature = "json")]
 pub fn diagnose<H: Headers + ?Sized>(status: Option<u16>, headers: &H, body: &[u8]) -> Diagnosis {
-    diagnose_with(status, &headers, body, None)
+    Diagnoser::new().diagnose(status, headers, body)
 }
 
 /// [`diagnose`], with the time the response was received (`now`), against which an
@@ -470,27 +509,107 @@ pub fn diagnose_at<H: Headers + ?Sized>(
     body: &[u8],
     now: std::time::SystemTime,
 ) -> Diagnosis {
-    let now = match now.duration_since(std::time::UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-        Err(e) => i64::try_from(e.duration().as_secs()).map_or(i64::MIN, |s| -s),
-    };
-    diagnose_with(status, &headers, body, Some(now))
+    Diagnoser::new().now(now).diagnose(status, headers, body)
 }
 
+/// [`diagnose`], knowing the request: `method` and `url` (any host, or a bare path;
+/// query ignored) route to the documented API, whose own entries then win over the
+/// generic page ([`Diagnosis::api`], [`Diagnosis::layer`]). A request that routes to no
+/// documented API is diagnosed as without one.
+///
+/// ```
+/// use lark_errors::catalog::Layer;
+/// use lark_errors::diagnose::{diagnose_request, NoHeaders};
+///
+/// let body = br#"{"code":230002,"msg":"The bot can not be outside the group."}"#;
+/// let d = diagnose_request("POST", "/open-apis/im/v1/messages", Some(400), &NoHeaders, body);
+/// assert_eq!(d.layer, Some(Layer::Api));
+/// assert_eq!(d.entry.unwrap().api(), d.api);
+/// ```
 #[cfg(feature = "json")]
-fn diagnose_with(
+pub fn diagnose_request<H: Headers + ?Sized>(
+    method: &str,
+    url: &str,
     status: Option<u16>,
-    headers: &dyn Headers,
+    headers: &H,
     body: &[u8],
-    now: Option<i64>,
 ) -> Diagnosis {
-    let (parsed, error) = body::read(body);
-    let plain = error.as_ref().and_then(|_| plain_text(body));
-    let mut response = classify::Response::new(status, headers, parsed, error, now);
-    if response.message.is_none() {
-        response.message = plain;
+    Diagnoser::new().request(method, url).diagnose(status, headers, body)
+}
+
+/// What a diagnosis knows besides the response: the request's API and the time the
+/// response was received. [`diagnose`], [`diagnose_at`] and [`diagnose_request`] are
+/// shorthands for it.
+///
+/// ```
+/// use lark_errors::catalog::Method;
+/// use lark_errors::diagnose::{Diagnoser, NoHeaders};
+///
+/// let api = lark_errors::route(Method::Post, "/open-apis/im/v1/messages");
+/// let d = Diagnoser::new().api(api).code_msg(230002, "The bot can not be outside the group.");
+/// assert_eq!(d.api, api);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Diagnoser {
+    api: Option<&'static Api>,
+    now: Option<i64>,
+}
+
+impl Diagnoser {
+    /// Nothing known besides the response.
+    pub const fn new() -> Diagnoser {
+        Diagnoser { api: None, now: None }
     }
-    classify::decide(&response)
+
+    /// The API the request was sent to (e.g. from [`crate::route`]).
+    pub const fn api(self, api: Option<&'static Api>) -> Diagnoser {
+        Diagnoser { api, ..self }
+    }
+
+    /// The request's method and URL, routed to its API: with a method that is not an
+    /// HTTP method, by the path alone where that is unambiguous.
+    pub fn request(self, method: &str, url: &str) -> Diagnoser {
+        let api = match method.trim().parse::<Method>() {
+            Ok(method) => crate::catalog::route(method, url),
+            Err(_) => crate::catalog::route_path(url),
+        };
+        self.api(api)
+    }
+
+    /// When the response was received: the base of an HTTP-date `Retry-After` when the
+    /// response has no `Date` header.
+    pub fn now(self, now: std::time::SystemTime) -> Diagnoser {
+        let now = match now.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            Err(e) => i64::try_from(e.duration().as_secs()).map_or(i64::MIN, |s| -s),
+        };
+        Diagnoser { now: Some(now), ..self }
+    }
+
+    /// Diagnoses a bare code and message (a log line), with what is known.
+    pub fn code_msg(&self, code: i64, msg: &str) -> Diagnosis {
+        let body =
+            ErrorBody { code: Some(code), msg: Some(msg.to_owned()), ..ErrorBody::default() };
+        classify::decide(&classify::Response::new(None, &NoHeaders, body, None, self.now, self.api))
+    }
+
+    /// Diagnoses a response: status, headers, body bytes.
+    #[cfg(feature = "json")]
+    pub fn diagnose<H: Headers + ?Sized>(
+        &self,
+        status: Option<u16>,
+        headers: &H,
+        body: &[u8],
+    ) -> Diagnosis {
+        let (parsed, error) = body::read(body);
+        let plain = error.as_ref().and_then(|_| plain_text(body));
+        let mut response =
+            classify::Response::new(status, &headers, parsed, error, self.now, self.api);
+        if response.message.is_none() {
+            response.message = plain;
+        }
+        classify::decide(&response)
+    }
 }
 
 /// The start of a body that is not JSON, as text for the message-word heuristic.
@@ -533,9 +652,10 @@ mod serde_impls {
         /// retry_after_secs, token, missing_scopes, field_violations, log_id,
         /// troubleshooter, http_status, match_quality, values, rate_limit,
         /// permission_violations, helps, parse_error}`, then the fields added since:
-        /// `details`, `challenge_url`, `hint`, `contradicts_catalog`.
+        /// `details`, `challenge_url`, `hint`, `contradicts_catalog`, `api`, `layer`,
+        /// `sub_entry`, `required_scopes`.
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut s = serializer.serialize_struct("Diagnosis", 25)?;
+            let mut s = serializer.serialize_struct("Diagnosis", 29)?;
             s.serialize_field("code", &self.code)?;
             s.serialize_field("message", &self.message)?;
             s.serialize_field("known", &self.known())?;
@@ -561,6 +681,10 @@ mod serde_impls {
             s.serialize_field("challenge_url", &self.challenge_url)?;
             s.serialize_field("hint", &self.hint)?;
             s.serialize_field("contradicts_catalog", &self.contradicts_catalog)?;
+            s.serialize_field("api", &self.api)?;
+            s.serialize_field("layer", &self.layer)?;
+            s.serialize_field("sub_entry", &self.sub_entry)?;
+            s.serialize_field("required_scopes", self.required_scopes())?;
             s.end()
         }
     }

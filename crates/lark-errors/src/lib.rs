@@ -55,9 +55,9 @@ pub use catalog::{
 pub use date::Date;
 pub use semantics::{Action, Category, TokenKind};
 
-pub use diagnose::{Diagnosis, Headers};
+pub use diagnose::{Diagnoser, Diagnosis, Headers};
 #[cfg(feature = "json")]
-pub use diagnose::{diagnose, diagnose_at};
+pub use diagnose::{diagnose, diagnose_at, diagnose_request};
 pub use retry::{Attempt, Idempotency, RetryDecision, RetryPolicy};
 
 /// The README's examples, compiled and run as doctests so they stay true.

@@ -148,10 +148,10 @@ fn success_heuristics_and_nothing_known() {
     let r = run(&["classify"], Some(br#"{"code":0,"msg":"success","data":{}}"#));
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("not an error"), "{}", r.stdout);
-    // An undocumented code: decided from the message's words, and said so.
+    // A code no page documents: decided from the message's words, and said so.
     let r = run(
         &["--width", "200", "classify"],
-        Some(br#"{"code":230001,"msg":"invalid request parameter"}"#),
+        Some(br#"{"code":7777001,"msg":"invalid request parameter"}"#),
     );
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("undocumented code; decided from words in the message"));
@@ -163,10 +163,16 @@ fn success_heuristics_and_nothing_known() {
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("decided from the HTTP status"), "{}", r.stdout);
     // Nothing to decide from: exit 1, the diagnosis still printed.
-    let r = run(&["classify", "--json"], Some(br#"{"code":230001,"msg":"zzz"}"#));
+    let r = run(&["classify", "--json"], Some(br#"{"code":7777001,"msg":"zzz"}"#));
     assert_eq!(r.code, 1);
     let d: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(d["basis"], "unknown");
+    // A code only API pages document is known, from its meanings across them.
+    let r = run(&["classify", "--json"], Some(br#"{"code":230001,"msg":"zzz"}"#));
+    assert_eq!(r.code, 0);
+    let d: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!((d["basis"].as_str(), d["known"].as_bool()), (Some("catalog"), Some(true)));
+    assert_eq!(d["layer"], "across_apis");
 }
 
 #[test]

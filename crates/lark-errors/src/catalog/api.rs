@@ -24,6 +24,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::time::Duration;
 
 use super::{Entry, Resolution, Source, lookup};
 use crate::semantics::{Action, Category, TokenKind};
@@ -144,6 +145,52 @@ impl fmt::Display for RateLimit {
                 Ok(())
             }
         }
+    }
+}
+
+impl RateLimit {
+    /// The tier's windows, shortest first: every one applies at once. A `Special` tier
+    /// has none (its limit is not documented as windows).
+    ///
+    /// ```
+    /// use lark_errors::catalog::{Method, route};
+    /// use std::time::Duration;
+    ///
+    /// let api = route(Method::Post, "/open-apis/im/v1/messages").unwrap();
+    /// let tier = api.rate_limit().unwrap();
+    /// let windows: Vec<_> = tier.windows().map(|w| (w.limit(), w.period())).collect();
+    /// assert_eq!(windows, [(50, Duration::from_secs(1)), (1000, Duration::from_secs(60))]);
+    /// ```
+    pub fn windows(&self) -> impl Iterator<Item = Window> + use<> {
+        let limits = match *self {
+            RateLimit::Special => [None; 4],
+            RateLimit::Windows { per_second, per_minute, per_hour, per_day } => {
+                [per_second, per_minute, per_hour, per_day]
+            }
+        };
+        limits.into_iter().zip([1, 60, 3_600, 86_400]).filter_map(|(limit, secs)| {
+            limit.map(|limit| Window { limit, period: Duration::from_secs(secs) })
+        })
+    }
+}
+
+/// One window of a [`RateLimit`]: at most [`limit`](Window::limit) requests in any
+/// [`period`](Window::period).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Window {
+    limit: u32,
+    period: Duration,
+}
+
+impl Window {
+    /// The most requests the window allows.
+    pub const fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    /// The window's length: a second, a minute, an hour or a day.
+    pub const fn period(&self) -> Duration {
+        self.period
     }
 }
 
@@ -755,7 +802,14 @@ mod serde_impls {
     use serde::Serialize;
     use serde::ser::{SerializeStruct, Serializer};
 
-    use super::{Api, RateLimit, Scope};
+    use super::{Api, Layer, RateLimit, Scope};
+
+    impl Serialize for Layer {
+        /// The snake_case name ([`Layer::as_str`]).
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
 
     impl Serialize for Api {
         /// `{method, path, url, title, doc_url, updated, rate_limit, app_types, scopes,

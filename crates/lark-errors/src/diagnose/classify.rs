@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use super::words::{classify_message, classify_status};
 use super::{Basis, Diagnosis, ErrorBody, Headers, wait};
-use crate::catalog::{self, Resolution};
+use crate::catalog::{self, Api, Resolution};
 use crate::platform::header;
 use crate::semantics::{Action, Category};
 use crate::template::{MAX_MATCH_LEN, truncate};
@@ -26,6 +26,8 @@ pub(super) struct Response<'a> {
     pub(super) message: Option<String>,
     /// The caller's clock (seconds since the epoch), if it passed one.
     pub(super) now: Option<i64>,
+    /// The API the request was sent to, when the caller knows the request.
+    pub(super) api: Option<&'static Api>,
     /// A code embedded in the message, when the envelope's own code is not documented.
     wrapped: Option<(u32, String)>,
 }
@@ -37,6 +39,7 @@ impl<'a> Response<'a> {
         body: ErrorBody,
         parse_error: Option<super::BodyError>,
         now: Option<i64>,
+        api: Option<&'static Api>,
     ) -> Response<'a> {
         let message = body
             .msg
@@ -50,7 +53,7 @@ impl<'a> Response<'a> {
             }
             _ => None,
         };
-        Response { status, headers, body, parse_error, message, now, wrapped }
+        Response { status, headers, body, parse_error, message, now, api, wrapped }
     }
 
     /// The code the diagnosis names: the embedded one when it was used, else the body's.
@@ -99,9 +102,11 @@ pub(super) const CHAIN: &[(&str, Classifier)] = &[
 ];
 
 /// Resolves `code` and its live message in the catalog: the one place a diagnosis asks
-/// the catalog, with the whole response at hand.
-fn resolve<'r>(_response: &'r Response<'_>, code: i64, live: &'r str) -> Option<Resolution<'r>> {
-    catalog::resolve_match(documented(code)?, live)
+/// the catalog, with the whole response at hand. With the request's API known, the API's
+/// own entry wins, then the generic page, then the code's meanings across API pages
+/// ([`catalog::resolve_with`]).
+fn resolve<'r>(response: &'r Response<'_>, code: i64, live: &'r str) -> Option<Resolution<'r>> {
+    catalog::resolve_with(documented(code)?, live, response.api)
 }
 
 fn success<'r>(r: &'r Response<'_>) -> Option<Verdict<'r>> {
@@ -174,6 +179,8 @@ pub(super) fn decide(r: &Response<'_>) -> Diagnosis {
         None => (None, None),
     };
     let entry = resolution.as_ref().map(|r| r.entry);
+    let layer = resolution.as_ref().map(|r| r.layer);
+    let sub_entry = resolution.as_ref().and_then(|r| r.sub);
     let contradicts_catalog = match &resolution {
         Some(res) if res.quality.is_none() && heuristic.is_none() => {
             classify_message(r.live()).is_some_and(|(c, _)| c != res.entry.category())
@@ -186,6 +193,9 @@ pub(super) fn decide(r: &Response<'_>) -> Diagnosis {
         message: r.message.clone(),
         basis,
         entry,
+        sub_entry,
+        layer,
+        api: r.api,
         match_quality: resolution.as_ref().and_then(|r| r.quality),
         values: resolution
             .map(|r| r.values.iter().map(|v| (*v).to_owned()).collect())
@@ -225,8 +235,12 @@ pub(super) fn decide(r: &Response<'_>) -> Diagnosis {
     d
 }
 
+/// The code as a catalog key, when some page documents it: the generic page or any API
+/// page.
 fn documented(code: i64) -> Option<u32> {
-    u32::try_from(code).ok().filter(|&c| catalog::is_documented(c))
+    u32::try_from(code)
+        .ok()
+        .filter(|&c| catalog::is_documented(c) || !catalog::lookup_apis(c).is_empty())
 }
 
 /// A code embedded in an envelope's message, and its message: as
@@ -312,7 +326,7 @@ mod tests {
     /// Which classifier decides a response.
     fn decided_by(status: Option<u16>, body: &str) -> Option<&'static str> {
         let (parsed, error) = super::super::body::read(body.as_bytes());
-        first_verdict(&Response::new(status, &NoHeaders, parsed, error, None)).map(|(n, _)| n)
+        first_verdict(&Response::new(status, &NoHeaders, parsed, error, None, None)).map(|(n, _)| n)
     }
 
     #[test]
@@ -503,12 +517,26 @@ mod tests {
         );
         assert_eq!(wrapped_code("plain failure"), None);
         assert_eq!(wrapped_code("[12] x"), None);
+        // 1254018 is documented by the Bitable pages: the wrapped code is known.
         let x = d(None, r#"{"code":-1,"msg":"[1254018] InvalidParameter"}"#);
         assert_eq!(
             decision(&x),
             (
-                Basis::MessageWords,
+                Basis::Wrapped,
                 Some(1254018),
+                Some(Category::InvalidRequest),
+                Some(Action::FixRequest),
+                true
+            )
+        );
+        assert!(x.entry.is_some_and(|e| !e.is_generic()));
+        // A code no page documents is still named, and decided from the words.
+        let y = d(None, r#"{"code":-1,"msg":"[7777001] InvalidParameter"}"#);
+        assert_eq!(
+            decision(&y),
+            (
+                Basis::MessageWords,
+                Some(7777001),
                 Some(Category::InvalidRequest),
                 Some(Action::FixRequest),
                 false

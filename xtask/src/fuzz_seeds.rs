@@ -1,0 +1,380 @@
+//! `cargo xtask fuzz-seeds`: the seed corpora of the fuzz targets in `fuzz/`, made
+//! from the repository's own data.
+//!
+//! Every seed comes from vendored or checked-in material: the pages in
+//! `data/sources/` (whole, and cut into slices and pairs), the real responses of
+//! `tests/fixtures/responses.jsonl` (as bodies, as `curl -i` output, as log lines), the
+//! catalog's entries (rendered bodies, templates and their filled forms) and the mock
+//! server's documented configuration. The corpora are written to
+//! `fuzz/corpus/<target>/seed-*`, which git ignores; the fuzzer adds its own findings
+//! beside them.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Where the corpora go, relative to the workspace root.
+pub const CORPUS_DIR: &str = "fuzz/corpus";
+
+/// The vendored API reference pages used as seeds at most (the folder holds
+/// hundreds; a few dozen of every shape are enough to start from).
+const MAX_API_PAGES: usize = 40;
+/// Larger pages are left out of the seeds: they would raise libFuzzer's input-size
+/// limit, and with it the cost of every run, for little new structure.
+const MAX_SEED_BYTES: usize = 96 * 1024;
+
+/// One target's seeds: each a name and its bytes.
+pub type Seeds = Vec<(String, Vec<u8>)>;
+
+/// The seeds of every target: `(target, seeds)`.
+pub type Corpora = Vec<(&'static str, Seeds)>;
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// One real response of `tests/fixtures/responses.jsonl`.
+struct Response {
+    status: Option<u16>,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+/// Builds every target's seeds from the data under `root`.
+pub fn corpora(root: &Path) -> Result<Corpora> {
+    let pages = error_code_pages(root)?;
+    let responses = responses(root)?;
+    let api_pages = api_pages(root)?;
+    Ok(vec![
+        ("page_doc", page_doc(&pages)),
+        ("page_api", named("api", api_pages)),
+        ("page_diff", page_diff(&pages)),
+        ("template", template(&responses)),
+        ("diagnose_body", diagnose_body(&responses)),
+        ("diagnose_entry", diagnose_entry()),
+        ("extract_stream", extract_stream(root, &responses)?),
+        ("http_raw", http_raw(&responses)),
+        ("mock_config", mock_config(root)?),
+    ])
+}
+
+/// Writes the corpora under `root/fuzz/corpus/`; returns how many seeds each target got.
+pub fn write(root: &Path) -> Result<Vec<(&'static str, usize)>> {
+    let mut counts = Vec::new();
+    for (target, seeds) in corpora(root)? {
+        let dir = root.join(CORPUS_DIR).join(target);
+        fs::create_dir_all(&dir)?;
+        for (name, bytes) in &seeds {
+            fs::write(dir.join(format!("seed-{name}")), bytes)?;
+        }
+        counts.push((target, seeds.len()));
+    }
+    Ok(counts)
+}
+
+fn named(prefix: &str, items: Vec<Vec<u8>>) -> Seeds {
+    items.into_iter().enumerate().map(|(i, b)| (format!("{prefix}-{i:03}"), b)).collect()
+}
+
+/// The error-code pages (and any other page) directly in `data/sources/`.
+fn error_code_pages(root: &Path) -> Result<Vec<String>> {
+    let mut files: Vec<PathBuf> = fs::read_dir(root.join("data/sources"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "md"))
+        .filter(|p| p.file_name().is_some_and(|n| n != "README.md"))
+        .collect();
+    files.sort();
+    files.iter().map(|p| Ok(fs::read_to_string(p)?)).collect()
+}
+
+/// Every `MAX_API_PAGES`-th share of the API pages, in path order, small enough.
+fn api_pages(root: &Path) -> Result<Vec<Vec<u8>>> {
+    let mut files = Vec::new();
+    let mut dirs = vec![root.join("data/sources")];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if dir != root.join("data/sources")
+                && path.extension().is_some_and(|e| e == "md")
+            {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut pages: Vec<Vec<u8>> = Vec::new();
+    let mut with_subcodes = 0;
+    let step = (files.len() / MAX_API_PAGES).max(1);
+    for (i, path) in files.iter().enumerate() {
+        let bytes = fs::read(path)?;
+        if bytes.len() > MAX_SEED_BYTES {
+            continue;
+        }
+        // Every page with sub-code sections (rare), and an even spread of the rest.
+        let subcodes = String::from_utf8_lossy(&bytes).contains("子错误码") && with_subcodes < 4;
+        if subcodes || i % step == 0 {
+            with_subcodes += usize::from(subcodes);
+            pages.push(bytes);
+        }
+    }
+    Ok(pages)
+}
+
+/// The page's lines up to and including the table's separator row, and its rows.
+fn split_table(page: &str) -> (Vec<&str>, Vec<&str>) {
+    let lines: Vec<&str> = page.lines().collect();
+    let sep = lines
+        .iter()
+        .position(|l| l.contains("---") && l.contains('|') && !l.starts_with("---"))
+        .unwrap_or(0);
+    let rows = lines[sep + 1..]
+        .iter()
+        .copied()
+        .filter(|l| {
+            l.trim_start_matches('|').trim_start().starts_with(|c: char| c.is_ascii_digit())
+        })
+        .collect();
+    (lines[..=sep].to_vec(), rows)
+}
+
+fn page_of(head: &[&str], rows: &[&str]) -> String {
+    let mut out = head.join("\n");
+    for row in rows {
+        out.push('\n');
+        out.push_str(row);
+    }
+    out.push('\n');
+    out
+}
+
+fn page_doc(pages: &[String]) -> Seeds {
+    let mut seeds = Vec::new();
+    for page in pages {
+        if page.len() <= MAX_SEED_BYTES {
+            seeds.push(page.as_bytes().to_vec());
+        }
+        let (head, rows) = split_table(page);
+        for start in [0, rows.len() / 3, rows.len() * 2 / 3] {
+            let slice = &rows[start.min(rows.len())..(start + 25).min(rows.len())];
+            seeds.push(page_of(&head, slice).into_bytes());
+        }
+        // The same slice with CRLF line ends, and cut in the middle of a row.
+        let slice = page_of(&head, &rows[..rows.len().min(10)]);
+        seeds.push(slice.replace('\n', "\r\n").into_bytes());
+        seeds.push(slice.as_bytes()[..slice.len() * 2 / 3].to_vec());
+    }
+    seeds.push(b"---\ntitle: x\nupdated: 1646296632000\n".to_vec());
+    seeds.push(b"| a | b | c |\n| --- | --- | --- |\n| 12 | only two |\n| x1 | m | a |\n".to_vec());
+    named("page", seeds)
+}
+
+fn page_diff(pages: &[String]) -> Seeds {
+    let mut seeds = Vec::new();
+    let heads: Vec<String> = pages
+        .iter()
+        .map(|p| {
+            let (head, rows) = split_table(p);
+            page_of(&head, &rows[..rows.len().min(40)])
+        })
+        .collect();
+    for page in pages {
+        let (head, rows) = split_table(page);
+        let old = page_of(&head, &rows[..rows.len().min(40)]);
+        // Codes added and removed.
+        let new = page_of(&head, &rows[rows.len().min(5)..rows.len().min(45)]);
+        seeds.push(format!("{old}\0{new}").into_bytes());
+        // Cosmetic changes: case and trailing punctuation of messages, docs host.
+        let cosmetic: Vec<String> = rows[..rows.len().min(40)]
+            .iter()
+            .map(|r| r.to_uppercase().replace("open.feishu.cn", "open.larksuite.com"))
+            .collect();
+        let cosmetic: Vec<&str> = cosmetic.iter().map(String::as_str).collect();
+        seeds.push(format!("{old}\0{}", page_of(&head, &cosmetic)).into_bytes());
+        // A duplicated code gained.
+        let mut dup: Vec<&str> = rows[..rows.len().min(40)].to_vec();
+        if let Some(first) = dup.first().copied() {
+            dup.push(first);
+        }
+        seeds.push(format!("{old}\0{}", page_of(&head, &dup)).into_bytes());
+    }
+    // Across languages.
+    for pair in heads.windows(2) {
+        seeds.push(format!("{}\0{}", pair[0], pair[1]).into_bytes());
+    }
+    named("pair", seeds)
+}
+
+fn responses(root: &Path) -> Result<Vec<Response>> {
+    let text = fs::read_to_string(root.join("tests/fixtures/responses.jsonl"))?;
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line)?;
+        let headers = v["headers"]
+            .as_object()
+            .map(|h| {
+                h.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let body = match &v["body"] {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let status = v["http_status"].as_u64().and_then(|s| u16::try_from(s).ok());
+        out.push(Response { status, headers, body });
+    }
+    Ok(out)
+}
+
+/// The `msg` of a response body, if it has one.
+fn msg_of(body: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    Some(v["msg"].as_str()?.to_owned())
+}
+
+fn code_of(body: &str) -> Option<u32> {
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    u32::try_from(v["code"].as_u64()?).ok()
+}
+
+fn template(responses: &[Response]) -> Seeds {
+    let mut seeds = Vec::new();
+    for entry in lark_errors::entries().iter().filter(|e| !e.placeholders().is_empty()) {
+        let values: Vec<String> =
+            (0..entry.placeholders().len()).map(|i| format!("value{i}")).collect();
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        seeds.push(format!("{}\0{}", entry.message(), entry.render_message(&values)).into_bytes());
+    }
+    // Live messages against their code's documented ones.
+    for r in responses {
+        let (Some(code), Some(msg)) = (code_of(&r.body), msg_of(&r.body)) else { continue };
+        for entry in lark_errors::lookup(code) {
+            seeds.push(format!("{}\0{msg}", entry.message()).into_bytes());
+        }
+    }
+    named("msg", seeds)
+}
+
+fn diagnose_body(responses: &[Response]) -> Seeds {
+    let mut seeds: Vec<Vec<u8>> = responses.iter().map(|r| r.body.clone().into_bytes()).collect();
+    for entry in lark_errors::entries().iter().step_by(16) {
+        seeds.push(entry.render_body(&["x1"]).into_bytes());
+    }
+    for r in responses.iter().take(3) {
+        // Pretty-printed, and with the code as a string.
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&r.body) {
+            seeds.push(serde_json::to_string_pretty(&v).unwrap_or_default().into_bytes());
+            if let Some(code) = v["code"].as_i64() {
+                seeds.push(
+                    r.body.replacen(&code.to_string(), &format!("\"{code}\""), 1).into_bytes(),
+                );
+            }
+        }
+    }
+    for text in ["404 page not found", "<html><body>502 Bad Gateway</body></html>", ""] {
+        seeds.push(text.as_bytes().to_vec());
+    }
+    named("body", seeds)
+}
+
+fn diagnose_entry() -> Seeds {
+    let n = lark_errors::entries().len();
+    let seeds = (0..16)
+        .map(|i| {
+            let index = i * n / 16;
+            let mut seed = vec![(index >> 8) as u8, index as u8, i as u8];
+            // An undocumented envelope code (230001, little-endian), then values.
+            seed.extend_from_slice(&230_001u32.to_le_bytes());
+            seed.extend_from_slice(b"ou_123 10.0.0.1 docx");
+            seed
+        })
+        .collect();
+    named("entry", seeds)
+}
+
+fn extract_stream(root: &Path, responses: &[Response]) -> Result<Seeds> {
+    let fixtures = fs::read(root.join("tests/fixtures/responses.jsonl"))?;
+    let mut logs: Vec<Vec<u8>> = Vec::new();
+    let mut shapes = String::new();
+    for (i, r) in responses.iter().enumerate() {
+        let code = code_of(&r.body).unwrap_or(0);
+        let msg = msg_of(&r.body).unwrap_or_default();
+        let escaped = serde_json::to_string(&r.body).unwrap_or_default();
+        let _ = writeln!(shapes, "2025-03-01T08:00:{i:02}Z ERROR body={}", r.body);
+        let _ = writeln!(shapes, "2025-03-01 16:00:{i:02}+08:00 {{\"log\":{escaped}}}");
+        let _ =
+            writeln!(shapes, "time=2025/03/01 08:00:{i:02} level=error code={code} msg=\"{msg}\"");
+        let _ = writeln!(shapes, "failed: {{Code:{code} Msg:{msg}}}");
+        let _ = writeln!(shapes, "err: msg:{msg},code:{code}");
+        let _ = writeln!(shapes, "{{\n  \"code\": {code},\n  \"msg\": \"{msg}\"\n}}");
+    }
+    for (control, text) in [
+        ([0u8, 0, 0, 1], fixtures.clone()),
+        ([0, 0, 0, 2], shapes.clone().into_bytes()),
+        ([1, 3, 5, 7], shapes.clone().into_bytes()),
+        // One line with no newline: repeated, a line far longer than 64 KiB.
+        ([1, 40, 0, 9], shapes.replace('\n', " ").into_bytes()),
+        ([1, 0, 200, 3], format!("{shapes}\0code=99991400").into_bytes()),
+    ] {
+        let mut seed = control.to_vec();
+        seed.extend_from_slice(&text);
+        logs.push(seed);
+    }
+    Ok(named("log", logs))
+}
+
+fn http_raw(responses: &[Response]) -> Seeds {
+    let mut seeds = Vec::new();
+    for r in responses {
+        let status = r.status.unwrap_or(400);
+        let mut head = format!("HTTP/1.1 {status} Status\r\ncontent-type: application/json\r\n");
+        for (k, v) in &r.headers {
+            let _ = write!(head, "{k}: {v}\r\n");
+        }
+        seeds.push(format!("{head}\r\n{}", r.body).into_bytes());
+        seeds.push(format!("{head}\r\n{}", r.body).replace("\r\n", "\n").into_bytes());
+        // Behind a proxy, after `Expect: 100-continue`.
+        let interim = "HTTP/1.1 200 Connection established\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n";
+        let head = head.replacen("HTTP/1.1", "HTTP/2", 1);
+        seeds.push(format!("{interim}{head}\r\n{}", r.body).into_bytes());
+    }
+    named("raw", seeds)
+}
+
+/// The ```toml blocks of the mock server's README and module docs, and each as JSON.
+fn mock_config(root: &Path) -> Result<Seeds> {
+    let mut blocks = Vec::new();
+    for file in ["crates/lark-errors-mock/README.md", "crates/lark-errors-mock/src/config.rs"] {
+        let text = fs::read_to_string(root.join(file))?;
+        let mut block: Option<String> = None;
+        for line in text.lines() {
+            let line =
+                line.strip_prefix("//! ").or_else(|| line.strip_prefix("//!")).unwrap_or(line);
+            match &mut block {
+                None if line.trim_start().starts_with("```toml") => block = Some(String::new()),
+                Some(b) if line.trim_start().starts_with("```") => {
+                    blocks.push(std::mem::take(b));
+                    block = None;
+                }
+                Some(b) => {
+                    b.push_str(line);
+                    b.push('\n');
+                }
+                None => {}
+            }
+        }
+    }
+    let mut seeds: Vec<Vec<u8>> = Vec::new();
+    for block in &blocks {
+        seeds.push(block.clone().into_bytes());
+        if let Ok(value) = toml::from_str::<toml::Value>(block) {
+            seeds.push(serde_json::to_string_pretty(&value)?.into_bytes());
+        }
+    }
+    seeds.push(
+        br#"{"tokens": {"ttl_secs": 1}, "faults": [{"path": "*", "code": 1500, "nth": 2}]}"#
+            .to_vec(),
+    );
+    Ok(named("config", seeds))
+}
