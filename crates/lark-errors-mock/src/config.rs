@@ -2,7 +2,8 @@
 //!
 //! Read from TOML or JSON ([`Config::from_file`] picks by extension: `.json` is JSON,
 //! anything else TOML). Every field is optional; [`Config::default`] is one app
-//! (`cli_mock` / `mock_secret`), tokens valid for 7200 s, no rate limit, no faults.
+//! (`cli_mock` / `mock_secret`), tokens valid for 7200 s, the documented rate limits,
+//! no faults.
 //! Unknown fields are errors, so a typo does not silently disable a rule.
 //!
 //! ```toml
@@ -18,9 +19,16 @@
 //! # expire_secs = 7200           # the `expire` told to clients (default: ttl_secs)
 //! require = true                 # business endpoints need `Authorization: Bearer ...`
 //!
-//! [rate_limit]                   # absent: no rate limit
-//! requests = 50                  # requests per window, per app and path
-//! window_secs = 1
+//! rate_limits = "documented"     # every API limited per app by its documented tier
+//!                                # (every window at once); "off": none
+//!
+//! [[api_limits]]                 # replaces the tier of the APIs it names
+//! api = "POST /open-apis/im/v1/messages"   # or a path pattern: "/open-apis/im/v1/*"
+//! per_second = 5                 # per_minute, per_hour, per_day too; none: unlimited
+//!
+//! # [rate_limit]                 # one window for every API instead of the tiers
+//! # requests = 50                # requests per window, per app and API
+//! # window_secs = 1
 //!
 //! [[users]]                      # users who authorised an app (OAuth refresh)
 //! app_id = "cli_mock"            # the app they authorised (default: cli_mock)
@@ -30,6 +38,8 @@
 //! # refresh_ttl_secs = 604800    # life of each refresh token (then 20037)
 //! # revoked = true               # the starting refresh token was revoked: 20064
 //! # expired = true               # the starting refresh token has expired: 20037
+//! # access_token = "u-alice"     # a user_access_token the client starts with
+//! # access_expired = true        # ... already expired (99991677): refresh first
 //!
 //! [server]
 //! # header_read_timeout_secs = 10  # a client must send its headers within this
@@ -37,19 +47,22 @@
 //! # max_paths = 1000               # distinct paths counted one by one in the stats
 //!
 //! [[faults]]                     # the first rule that fires answers the request
-//! method = "POST"                # optional: any method when absent
-//! path = "/open-apis/im/v1/*"    # `*` matches any run of characters, `/` included
-//! code = 1500                    # any documented code
+//! api = "POST /open-apis/im/v1/messages"   # the API (template or concrete path); or:
+//! # method = "POST"              # optional: any method when absent
+//! # path = "/open-apis/im/v1/*"  # `*` matches any run of characters, `/` included
+//! code = 230099                  # a code the API's page documents, or a generic one
+//! # sub_code = 11310             # a row of the code's sub-code table
 //! # message = "internal error"  # choose among the entries of a duplicated code
 //! # values = ["10.0.0.1"]        # placeholder values, in order (default "mock")
 //! # status = 500                 # HTTP status (default: the entry's known one, else 400)
-//! # scopes = ["im:message"]      # missing scopes (permission errors)
+//! # scopes = ["im:message"]      # missing scopes (default: the API's documented ones)
 //! # nth = 3                      # fire on the 3rd matching request only
 //! # probability = 0.25           # fire with this probability (seeded generator)
 //! # times = 2                    # fire at most this many times
-//! # limit = 50                   # 99991400 only: x-ogw-ratelimit-limit (default:
-//! #                              # rate_limit.requests, else 50)
-//! # reset_secs = 1               # 99991400 only: x-ogw-ratelimit-reset (default 1)
+//! # limit = 50                   # 99991400 only: x-ogw-ratelimit-limit (default: the
+//! #                              # API's shortest window, else rate_limit, else 50)
+//! # reset_secs = 1               # 99991400 only: x-ogw-ratelimit-reset (default: the
+//! #                              # seconds left in that window)
 //! ```
 //!
 //! Durations (`ttl_secs`, `expire_secs`, `window_secs`, the users' lifetimes, the header
@@ -78,7 +91,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use lark_errors::Entry;
-use lark_errors::catalog::{Api, Method};
+use lark_errors::catalog::{Api, Method, RateLimit};
 use serde::{Deserialize, Serialize};
 
 /// Everything the mock server can be told.
@@ -153,6 +166,12 @@ pub struct UserConfig {
     pub revoked: bool,
     /// The starting refresh token has expired (20037).
     pub expired: bool,
+    /// A user_access_token the client starts with (as if handed out by an earlier
+    /// sign-in), accepted for `access_ttl_secs` from the start unless `access_expired`.
+    pub access_token: Option<String>,
+    /// The starting `access_token` is already past its life: business endpoints answer
+    /// it with 99991677, so the client has to refresh.
+    pub access_expired: bool,
 }
 
 impl Default for UserConfig {
@@ -166,6 +185,8 @@ impl Default for UserConfig {
             refresh_ttl_secs: 7 * 86_400,
             revoked: false,
             expired: false,
+            access_token: None,
+            access_expired: false,
         }
     }
 }
@@ -307,12 +328,15 @@ impl ApiLimit {
         }
     }
 
-    /// The windows, `(seconds, limit)`, shortest first.
-    pub(crate) fn windows(&self) -> Vec<(u64, u64)> {
-        [(1, self.per_second), (60, self.per_minute), (3600, self.per_hour), (86_400, self.per_day)]
-            .into_iter()
-            .filter_map(|(secs, n)| n.map(|n| (secs, u64::from(n))))
-            .collect()
+    /// The tier this entry gives its APIs, as the library builds one; `None` (no window
+    /// given): not limited.
+    ///
+    /// ```
+    /// let limit = lark_errors_mock::ApiLimit::per_second("GET /open-apis/im/v1/chats", 5);
+    /// assert_eq!(limit.tier().unwrap().to_string(), "5/s");
+    /// ```
+    pub fn tier(&self) -> Option<RateLimit> {
+        RateLimit::from_windows(self.per_second, self.per_minute, self.per_hour, self.per_day)
     }
 
     /// The APIs this entry names (validated: at least one).
@@ -393,7 +417,9 @@ pub struct FaultRule {
     /// HTTP status; defaults to the entry's known status, else 400.
     #[serde(default)]
     pub status: Option<u16>,
-    /// Missing scopes, sent as `error.permission_violations` and listed in the message.
+    /// Missing scopes, sent as `error.permission_violations` and listed in the message;
+    /// for a scope error (an entry whose action is `request_scope`) without any, the
+    /// API's documented scopes ([`Api::scopes`]), else `mock:scope`.
     #[serde(default)]
     pub scopes: Vec<String>,
     /// Fire only on this matching request (1-based).
@@ -405,11 +431,12 @@ pub struct FaultRule {
     /// Fire at most this many times.
     #[serde(default)]
     pub times: Option<u64>,
-    /// For 99991400: the `x-ogw-ratelimit-limit` sent (default: `rate_limit.requests`,
-    /// else 50).
+    /// For 99991400: the `x-ogw-ratelimit-limit` sent (default: the limit of the
+    /// API's shortest window in force, else `rate_limit.requests`, else 50).
     #[serde(default)]
     pub limit: Option<u64>,
-    /// For 99991400: the `x-ogw-ratelimit-reset` sent, in seconds (default 1).
+    /// For 99991400: the `x-ogw-ratelimit-reset` sent, in seconds (default: the seconds
+    /// left in that window for the requesting app, else 1).
     #[serde(default)]
     pub reset_secs: Option<u64>,
 }
@@ -497,22 +524,12 @@ impl FaultRule {
             && glob_match(self.path.as_bytes(), path.as_bytes())
     }
 
-    /// The catalog entry the rule answers with for a request to `api`: the API's own
-    /// entry of `code`, else the generic one, else the code's most documented meaning
-    /// across API pages; `message` picks among several.
+    /// The catalog entry the rule answers with for a request to `api`, as the library
+    /// resolves `code` there ([`lark_errors::resolve_with`]): the API's own entry of
+    /// `code`, else the generic one, else the code's most documented meaning across API
+    /// pages; `message` picks among several.
     pub(crate) fn entry(&self, api: Option<&'static Api>) -> Option<&'static Entry> {
         let msg = self.message.as_deref().unwrap_or("");
-        if self.message.is_none() {
-            let own = api.and_then(|a| {
-                a.lookup(self.code).iter().copied().find(|e| e.parent_code().is_none())
-            });
-            if own.is_some() {
-                return own;
-            }
-            if let Some(first) = lark_errors::lookup(self.code).first() {
-                return Some(first);
-            }
-        }
         lark_errors::resolve_with(self.code, msg, api).map(|r| r.entry)
     }
 
@@ -688,6 +705,7 @@ impl Config {
             }
         }
         let mut refresh_tokens = HashSet::new();
+        let mut access_tokens = HashSet::new();
         for (i, user) in self.users.iter().enumerate() {
             if user.refresh_token.is_empty() {
                 return invalid(format!("users[{i}].refresh_token is empty"));
@@ -697,6 +715,16 @@ impl Config {
             }
             if !self.apps.iter().any(|a| a.app_id == user.app_id) {
                 return invalid(format!("users[{i}].app_id {:?} is not one of apps", user.app_id));
+            }
+            if let Some(access) = &user.access_token {
+                if access.trim().is_empty() {
+                    return invalid(format!("users[{i}].access_token is empty"));
+                }
+                if !access_tokens.insert(access.as_str()) {
+                    return invalid(format!("users[{i}].access_token is another user's too"));
+                }
+            } else if user.access_expired {
+                return invalid(format!("users[{i}].access_expired needs an access_token"));
             }
             duration(&format!("users[{i}].access_ttl_secs"), user.access_ttl_secs)?;
             duration(&format!("users[{i}].refresh_ttl_secs"), user.refresh_ttl_secs)?;
@@ -708,7 +736,7 @@ impl Config {
             if limit.apis().is_empty() {
                 return invalid(format!("api_limits[{i}]: {:?} matches no API", limit.api));
             }
-            if limit.windows().iter().any(|&(_, n)| n == 0) {
+            if limit.tier().is_some_and(|t| t.windows().any(|w| w.limit() == 0)) {
                 return invalid(format!("api_limits[{i}]: a window allows 0 requests"));
             }
         }

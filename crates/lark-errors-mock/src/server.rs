@@ -78,17 +78,14 @@ struct Tier {
 }
 
 impl Tier {
-    /// The windows of a documented tier; none for "special" tiers.
-    fn documented(limit: Option<RateLimit>) -> Tier {
-        let windows = match limit {
-            Some(RateLimit::Windows { per_second, per_minute, per_hour, per_day }) => {
-                [(1, per_second), (60, per_minute), (3600, per_hour), (86_400, per_day)]
-                    .into_iter()
-                    .filter_map(|(secs, n)| n.map(|n| (secs, u64::from(n))))
-                    .collect()
-            }
-            _ => Vec::new(),
-        };
+    /// The windows of a tier, as the library gives them; none for "special" tiers and
+    /// APIs without one.
+    fn of(limit: Option<RateLimit>) -> Tier {
+        let windows = limit
+            .iter()
+            .flat_map(RateLimit::windows)
+            .map(|w| (w.period().as_secs(), u64::from(w.limit())))
+            .collect();
         Tier { windows }
     }
 
@@ -100,7 +97,7 @@ impl Tier {
         for limit in &config.api_limits {
             for api in limit.apis() {
                 if let Some(slot) = api_index(api).and_then(|i| tiers.get_mut(i)) {
-                    slot.get_or_insert_with(|| Tier { windows: limit.windows() });
+                    slot.get_or_insert_with(|| Tier::of(limit.tier()));
                 }
             }
         }
@@ -110,7 +107,7 @@ impl Tier {
                 tier.unwrap_or_else(|| match (&config.rate_limit, config.rate_limits) {
                     (Some(rl), _) => Tier { windows: vec![(rl.window_secs, rl.requests)] },
                     (None, RateLimits::Off) => Tier::default(),
-                    (None, _) => Tier::documented(api.rate_limit()),
+                    (None, _) => Tier::of(api.rate_limit()),
                 })
             })
             .collect()
@@ -130,6 +127,8 @@ fn api_index(api: &Api) -> Option<usize> {
 struct Limiter {
     starts: [Instant; MAX_TIER_WINDOWS],
     counts: [u64; MAX_TIER_WINDOWS],
+    /// When the last of its windows ends: after that it holds nothing and may be pruned.
+    lapses_at: Instant,
 }
 
 /// A request the limiter refused: the window that tripped.
@@ -246,7 +245,18 @@ impl Shared {
                 (u.refresh_token.clone(), RefreshEntry { user, state })
             })
             .collect();
-        let users = config.users.iter().map(|_| UserTokens::default()).collect();
+        let mut tokens = HashMap::new();
+        let mut users = Vec::with_capacity(config.users.len());
+        for u in &config.users {
+            let mut memory = UserTokens::default();
+            if let Some(access) = &u.access_token {
+                let expires_at = if u.access_expired { now } else { later(now, u.access_ttl_secs) };
+                let app = app_position(&config, &u.app_id);
+                tokens.insert(access.clone(), Issued { app, kind: Kind::User, expires_at });
+                memory.access.push_back(access.clone());
+            }
+            users.push(memory);
+        }
         let tiers = Tier::all(&config);
         let rule_apis = config
             .faults
@@ -263,7 +273,7 @@ impl Shared {
             success,
             state: Mutex::new(MockState {
                 rng,
-                tokens: HashMap::new(),
+                tokens,
                 current: HashMap::new(),
                 refresh,
                 users,
@@ -309,6 +319,8 @@ impl Shared {
 
     /// Decides the reply to one request.
     fn answer(&self, method: &Method, path: &str, headers: &HeaderMap, body: &ReadBody) -> Reply {
+        // The catalog's routing trie (a few hundred nanoseconds), outside the lock.
+        let api = lark_method(method).and_then(|m| lark_errors::route(m, path));
         let now = Instant::now();
         let mut st = self.lock();
         let max_paths = self.config.server.max_paths;
@@ -325,7 +337,6 @@ impl Shared {
                 stats.paths_capped = true;
             }
         }
-        let api = lark_method(method).and_then(|m| lark_errors::route(m, path));
         if let Some(n) = api.and_then(api_index).and_then(|i| st.api_requests.get_mut(i)) {
             *n += 1;
         }
@@ -563,12 +574,7 @@ impl Shared {
 
     /// The index of `app_id` in `config.apps` (`u32::MAX` for none).
     fn app_index(&self, app_id: &str) -> u32 {
-        self.config
-            .apps
-            .iter()
-            .position(|a| a.app_id == app_id)
-            .and_then(|i| u32::try_from(i).ok())
-            .unwrap_or(u32::MAX)
+        app_position(&self.config, app_id)
     }
 
     fn business(
@@ -619,25 +625,25 @@ impl Shared {
         if tier.windows.is_empty() {
             return None;
         }
-        let longest = tier.windows.iter().map(|&(secs, _)| secs).max().unwrap_or(1);
         if st.limiters.len() >= MAX_WINDOWS && now.duration_since(st.last_prune).as_secs() >= 1 {
             st.last_prune = now;
-            let lapsed = Duration::from_secs(longest);
-            st.limiters.retain(|_, l| l.starts.iter().any(|s| now.duration_since(*s) < lapsed));
+            st.limiters.retain(|_, l| l.lapses_at > now);
         }
         let key = (app, u32::try_from(index).ok()?);
         if st.limiters.len() >= MAX_WINDOWS && !st.limiters.contains_key(&key) {
             return None;
         }
-        let l = st
-            .limiters
-            .entry(key)
-            .or_insert(Limiter { starts: [now; MAX_TIER_WINDOWS], counts: [0; MAX_TIER_WINDOWS] });
+        let l = st.limiters.entry(key).or_insert(Limiter {
+            starts: [now; MAX_TIER_WINDOWS],
+            counts: [0; MAX_TIER_WINDOWS],
+            lapses_at: now,
+        });
         let mut tripped: Option<Tripped> = None;
         for (i, &(secs, limit)) in tier.windows.iter().enumerate().take(MAX_TIER_WINDOWS) {
-            if now.duration_since(l.starts[i]) >= Duration::from_secs(secs) {
+            if l.counts[i] == 0 || now.duration_since(l.starts[i]) >= Duration::from_secs(secs) {
                 l.starts[i] = now;
                 l.counts[i] = 0;
+                l.lapses_at = l.lapses_at.max(later(now, secs));
             }
             if l.counts[i] >= limit {
                 let left = later(l.starts[i], secs).saturating_duration_since(now);
@@ -741,9 +747,16 @@ impl Shared {
                 None => scopes.push("mock:scope".to_owned()),
             }
         }
-        // A sub-code's row gives the msg; the body's code stays the parent's.
-        let shown = rule.sub_entry(api).unwrap_or(entry);
-        let mut reply = message_reply(entry.code(), shown, status, &rule.values, &scopes, log_id);
+        let mut reply = match rule.sub_entry(api) {
+            // The sub-code's row, carried by the parent's msg as the library renders it;
+            // the body's code stays the parent's.
+            Some(sub) => {
+                let values = filled(sub, &rule.values);
+                let msg = sub.render_sub_message(entry, &values);
+                message_reply(entry.code(), msg, status, &scopes, log_id)
+            }
+            None => entry_reply(entry, status, &rule.values, &scopes, log_id),
+        };
         if entry.code() == code::FREQUENCY_LIMIT {
             let fallback = self.config.rate_limit.as_ref().map(|r| r.requests);
             reply.limit = Some(
@@ -757,6 +770,17 @@ impl Shared {
         }
         reply
     }
+}
+
+/// The index of `app_id` in `config.apps` (`u32::MAX` for none): the key of an app's
+/// rate-limit windows.
+fn app_position(config: &Config, app_id: &str) -> u32 {
+    config
+        .apps
+        .iter()
+        .position(|a| a.app_id == app_id)
+        .and_then(|i| u32::try_from(i).ok())
+        .unwrap_or(u32::MAX)
 }
 
 /// The catalog's method of an HTTP method (`None` for HEAD, OPTIONS, ...: no API has it).
@@ -816,6 +840,11 @@ fn oauth_reply(code: u32, log_id: String) -> Reply {
     Reply { status, code: i64::from(code), body, reset_secs: None, limit: None, log_id }
 }
 
+/// The placeholder values of `entry` from `values`, in order; missing ones are `mock`.
+fn filled<'v>(entry: &Entry, values: &'v [String]) -> Vec<&'v str> {
+    (0..entry.placeholders().len()).map(|i| values.get(i).map_or("mock", String::as_str)).collect()
+}
+
 /// The platform's error body for `entry`: the catalog's message with its placeholders
 /// filled, and the `error` object with log id, troubleshooter and missing scopes.
 fn entry_reply(
@@ -825,23 +854,18 @@ fn entry_reply(
     scopes: &[String],
     log_id: String,
 ) -> Reply {
-    message_reply(entry.code(), entry, status, values, scopes, log_id)
+    let msg = entry.render_message(&filled(entry, values));
+    message_reply(entry.code(), msg, status, scopes, log_id)
 }
 
-/// [`entry_reply`] with body code `code` and the message of `entry` (a row of `code`'s
-/// sub-code table, or `code`'s own entry).
+/// The platform's error body with code `code` and message `msg` (missing scopes appended).
 fn message_reply(
     code: u32,
-    entry: &Entry,
+    mut msg: String,
     status: u16,
-    values: &[String],
     scopes: &[String],
     log_id: String,
 ) -> Reply {
-    let placeholders = entry.placeholders().len();
-    let filled: Vec<&str> =
-        (0..placeholders).map(|i| values.get(i).map_or("mock", String::as_str)).collect();
-    let mut msg = entry.render_message(&filled);
     if !scopes.is_empty() {
         // As the platform does: the missing scopes listed after the message.
         msg.push_str(": [");
