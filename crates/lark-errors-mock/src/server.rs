@@ -983,8 +983,10 @@ pub(crate) async fn handle(
         let body = serde_json::to_string(&shared.stats()).unwrap_or_default();
         return json_response(200, body, &shared.new_log_id());
     }
-    if !path.starts_with(host::API_PREFIX) {
-        // What the platform's gateway answers for a path it does not route.
+    let documented = || lark_method(&method).and_then(|m| lark_errors::route(m, path)).is_some();
+    if !path.starts_with(host::API_PREFIX) && !documented() {
+        // What the platform's gateway answers for a path it does not route (a few
+        // documented APIs live outside `/open-apis/`).
         let mut response = Response::new(Body::from("404 page not found"));
         *response.status_mut() = StatusCode::NOT_FOUND;
         let h = response.headers_mut();

@@ -228,7 +228,10 @@ async fn faults_fire_on_nth_times_and_by_method() {
                 values: vec!["10.1.2.3".into()],
                 ..FaultRule::new("/open-apis/im/v1/chats/oc_ip", 99991401)
             },
-            FaultRule { status: Some(503), ..FaultRule::new("/open-apis/im/v1/chats/oc_status", 1500) },
+            FaultRule {
+                status: Some(503),
+                ..FaultRule::new("/open-apis/im/v1/chats/oc_status", 1500)
+            },
         ],
         tokens: lark_errors_mock::TokenConfig { require: false, ..Default::default() },
         ..Config::default()
@@ -246,8 +249,14 @@ async fn faults_fire_on_nth_times_and_by_method() {
             out
         }
     };
-    assert_eq!(codes("/open-apis/im/v1/chats/oc_nth", reqwest::Method::GET, 4).await, [0, 1500, 0, 0]);
-    assert_eq!(codes("/open-apis/im/v1/chats/oc_times", reqwest::Method::GET, 4).await, [1500, 1500, 0, 0]);
+    assert_eq!(
+        codes("/open-apis/im/v1/chats/oc_nth", reqwest::Method::GET, 4).await,
+        [0, 1500, 0, 0]
+    );
+    assert_eq!(
+        codes("/open-apis/im/v1/chats/oc_times", reqwest::Method::GET, 4).await,
+        [1500, 1500, 0, 0]
+    );
     assert_eq!(codes("/open-apis/im/v1/messages", reqwest::Method::GET, 2).await, [0, 0]);
     assert_eq!(codes("/open-apis/im/v1/messages", reqwest::Method::POST, 2).await, [1500, 1500]);
 

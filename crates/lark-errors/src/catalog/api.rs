@@ -192,8 +192,7 @@ impl RateLimit {
         per_hour: Option<u32>,
         per_day: Option<u32>,
     ) -> Option<RateLimit> {
-        if per_second.is_none() && per_minute.is_none() && per_hour.is_none() && per_day.is_none()
-        {
+        if per_second.is_none() && per_minute.is_none() && per_hour.is_none() && per_day.is_none() {
             return None;
         }
         Some(RateLimit::Windows { per_second, per_minute, per_hour, per_day })
