@@ -262,7 +262,8 @@ fn every_sub_code_row_renders_as_a_msg_that_resolves_back_to_it() {
         }
         rows += 1;
     }
-    assert!(rows > 50 && carried_by_parent > 0, "{rows} rows, {carried_by_parent} short");
+    // 43 rows in four pages' 230099 tables, 6 of them giving only the text.
+    assert!(rows >= 40 && carried_by_parent > 0, "{rows} rows, {carried_by_parent} short");
     // Not a sub-code row: its own message.
     let generic = &lark_errors::lookup(99991672)[0];
     assert_eq!(generic.render_sub_message(generic, &[]), generic.message());
