@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # Throughput of the mock Feishu server under wrk on loopback, for a bounded run:
-# a success path (valid token) and an error path (no token: 99991661).
 #
-#   scripts/bench-mock.sh                      # 10 s per path, 2 threads, 32 connections
+#   - success at one API (valid token, code 0);
+#   - success over every documented GET API in turn (each request routed through the
+#     catalog to a different API);
+#   - no token (99991661, HTTP 400).
+#
+# The rate limits are off for these (`rate_limits = "off"`): they measure the server, not
+# the tiers. A last line measures the documented tiers over every GET API (mostly 429s).
+#
+#   scripts/bench-mock.sh                      # 10 s per load, 2 threads, 32 connections
+#   BASELINE_REF=main scripts/bench-mock.sh    # the same loads against a build of `main`
+#                                              # first, then the ratio of each figure
 #   DURATION=30s CONNECTIONS=64 scripts/bench-mock.sh
 #
 # Needs wrk (`apt-get install -y wrk`) and curl. Server and wrk share the machine's
-# cores, so the figures are a floor for the server alone.
+# cores, so the figures are a floor for the server alone; run the baseline in the same
+# run (BASELINE_REF) to compare.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,32 +26,110 @@ THREADS=${THREADS:-2}
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl is not installed" >&2; exit 1; }
 
-cargo build -q --release -p lark-errors-mock --example serve
 target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-out=$(mktemp)
-"$target_dir/release/examples/serve" --port 0 --quiet >"$out" &
-server=$!
-trap 'kill "$server" 2>/dev/null; rm -f "$out"' EXIT
-for _ in $(seq 50); do
-    grep -q 'listening on' "$out" && break
-    sleep 0.1
-done
-url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$out")
-[ -n "$url" ] || { echo "the mock did not start" >&2; exit 1; }
+work=$(mktemp -d)
+server=""
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 
-token=$(curl -sf -X POST -H 'content-type: application/json' \
-    -d '{"app_id":"cli_mock","app_secret":"mock_secret"}' \
-    "$url/open-apis/auth/v3/tenant_access_token/internal" | grep -o 't-[0-9a-f]*')
+if [ -n "${BASELINE_REF:-}" ]; then
+    # The baseline's sources, built into the same target directory (dependencies are
+    # shared); its binary is kept apart before the current one is built over it.
+    git archive "$BASELINE_REF" | tar -x -C "$work" --one-top-level=baseline
+    cargo build -q --release --manifest-path "$work/baseline/Cargo.toml" --target-dir "$target_dir" \
+        -p lark-errors-mock --example serve
+    cp "$target_dir/release/examples/serve" "$work/serve-baseline"
+fi
+cargo build -q --release -p lark-errors-mock --example serve
+cp "$target_dir/release/examples/serve" "$work/serve-current"
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, mock at $url"
+printf 'rate_limits = "off"\n' > "$work/off.toml"
+: > "$work/documented.toml"
+
+# Starts `$1` with config `$2` (without it when the build does not know the keys);
+# sets $url and $server.
+start() {
+    local out="$work/banner"
+    : > "$out"
+    "$1" --port 0 --quiet --config "$2" >"$out" 2>"$work/err" &
+    server=$!
+    sleep 0.3
+    if ! kill -0 "$server" 2>/dev/null; then
+        "$1" --port 0 --quiet >"$out" 2>"$work/err" &
+        server=$!
+    fi
+    for _ in $(seq 50); do
+        grep -q 'listening on' "$out" && break
+        sleep 0.1
+    done
+    url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$out")
+    [ -n "$url" ] || { echo "the mock did not start: $(cat "$work/err")" >&2; exit 1; }
+}
+
+stop() {
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    server=""
+}
+
+token() {
+    curl -sf -X POST -H 'content-type: application/json' \
+        -d '{"app_id":"cli_mock","app_secret":"mock_secret"}' \
+        "$url/open-apis/auth/v3/tenant_access_token/internal" | grep -o 't-[0-9a-f]*'
+}
+
+# Every documented GET API as a concrete path (parameters filled), from the current
+# build's route list; a wrk script cycles through them.
+start "$work/serve-current" "$work/off.toml"
+curl -sf "$url/_mock/apis" | grep -o '"api":"GET [^"]*"' | sed 's/"api":"GET \([^"]*\)"/\1/' \
+    | grep '^/open-apis/' | sed 's/:\([A-Za-z0-9_]*\)/x_\1/g' > "$work/paths"
+stop
+cat > "$work/cycle.lua" <<EOF
+local paths = {}
+for line in io.lines("$work/paths") do paths[#paths + 1] = line end
+local n = 0
+request = function()
+    n = n + 1
+    return wrk.format("GET", paths[n % #paths + 1])
+end
+EOF
+
+# Prints wrk's figures as one line and keeps `build<TAB>label<TAB>req/s` for the ratios.
 summary() {
     awk '/Requests\/sec/ {rps=$2} /^ +99%/ {p99=$2} /^ +50%/ {p50=$2}
          /Non-2xx/ {non2xx=$NF} /requests in/ {n=$1}
-         END {printf "%-28s %10s req/s   p50 %8s   p99 %8s   requests %s   non-2xx %s\n", label, rps, p50, p99, n, (non2xx==""?0:non2xx)}' label="$1"
+         END {printf "%-9s %-36s %10s req/s   p50 %8s   p99 %8s   requests %s   non-2xx %s\n", build, label, rps, p50, p99, n, (non2xx==""?0:non2xx)
+              printf "%s\t%s\t%s\n", build, label, rps >> results}' \
+        build="$1" label="$2" results="$work/results"
 }
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
-    -H "Authorization: Bearer $token" "$url/open-apis/im/v1/chats" | summary "success (code 0)"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
-    "$url/open-apis/im/v1/chats" | summary "no token (99991661, 400)"
-curl -sf "$url/_mock/stats" | head -c 400; echo
+
+# Runs the three loads against build `$1` (`baseline` or `current`).
+loads() {
+    start "$work/serve-$1" "$work/off.toml"
+    local t
+    t=$(token)
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
+        -H "Authorization: Bearer $t" "$url/open-apis/im/v1/chats" | summary "$1" "success, one API"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$work/cycle.lua" \
+        -H "Authorization: Bearer $t" "$url" | summary "$1" "success, $(wc -l < "$work/paths") GET APIs in turn"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
+        "$url/open-apis/im/v1/chats" | summary "$1" "no token (99991661, 400)"
+    stop
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency"
+[ -n "${BASELINE_REF:-}" ] && loads baseline
+loads current
+
+start "$work/serve-current" "$work/documented.toml"
+t=$(token)
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$work/cycle.lua" \
+    -H "Authorization: Bearer $t" "$url" | summary current "documented tiers, GET APIs in turn"
+stop
+
+if [ -n "${BASELINE_REF:-}" ]; then
+    echo "current / baseline ($BASELINE_REF), requests/s:"
+    awk -F'\t' '$1 == "baseline" {base[$2] = $3}
+                 $1 == "current" && ($2 in base) {printf "  %-36s %.3f\n", $2, $3 / base[$2]}' \
+        "$work/results"
+fi

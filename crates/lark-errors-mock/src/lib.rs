@@ -87,7 +87,7 @@ pub use config::{
     TokenConfig, UserConfig,
 };
 pub use log::RequestLog;
-pub use server::{APP_TOKEN_PATH, STATS_PATH, TENANT_TOKEN_PATH, USER_TOKEN_PATH};
+pub use server::{APIS_PATH, APP_TOKEN_PATH, STATS_PATH, TENANT_TOKEN_PATH, USER_TOKEN_PATH};
 pub use stats::{RequestRecord, Stats};
 
 use server::Shared;

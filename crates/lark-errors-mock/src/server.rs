@@ -35,6 +35,9 @@ pub const APP_TOKEN_PATH: &str = token::APP_ACCESS_TOKEN_PATH;
 pub const USER_TOKEN_PATH: &str = token::USER_ACCESS_TOKEN_PATH;
 /// Path of the statistics endpoint.
 pub const STATS_PATH: &str = "/_mock/stats";
+/// Path of the route list: every documented API the mock serves, with the rate-limit
+/// windows in force for it.
+pub const APIS_PATH: &str = "/_mock/apis";
 
 /// How many request records are kept (the oldest are dropped first).
 const LOG_CAPACITY: usize = 10_000;
@@ -67,6 +70,8 @@ pub(crate) struct Shared {
     rule_apis: Vec<Option<&'static Api>>,
     /// The success body of a documented API.
     success: String,
+    /// The body of `GET /_mock/apis`.
+    routes: String,
     state: Mutex<MockState>,
 }
 
@@ -264,6 +269,19 @@ impl Shared {
             .map(|r| r.api.as_deref().and_then(|a| parse_api(a).ok().flatten()))
             .collect();
         let success = format!(r#"{{"code":{},"msg":"success","data":{{}}}}"#, code::OK);
+        let routes: Vec<Value> = lark_errors::apis()
+            .iter()
+            .zip(&tiers)
+            .map(|(api, tier)| {
+                let windows: Vec<Value> = tier
+                    .windows
+                    .iter()
+                    .map(|&(secs, limit)| json!({"limit": limit, "period_secs": secs}))
+                    .collect();
+                json!({"api": api.to_string(), "windows": windows})
+            })
+            .collect();
+        let routes = Value::from(routes).to_string();
         Shared {
             config,
             log,
@@ -271,6 +289,7 @@ impl Shared {
             tiers,
             rule_apis,
             success,
+            routes,
             state: Mutex::new(MockState {
                 rng,
                 tokens,
@@ -982,6 +1001,9 @@ pub(crate) async fn handle(
     if path == STATS_PATH && method == Method::GET {
         let body = serde_json::to_string(&shared.stats()).unwrap_or_default();
         return json_response(200, body, &shared.new_log_id());
+    }
+    if path == APIS_PATH && method == Method::GET {
+        return json_response(200, shared.routes.clone(), &shared.new_log_id());
     }
     let documented = || lark_method(&method).and_then(|m| lark_errors::route(m, path)).is_some();
     if !path.starts_with(host::API_PREFIX) && !documented() {

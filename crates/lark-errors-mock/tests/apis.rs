@@ -9,8 +9,8 @@ use lark_errors::catalog::{Api, Method};
 use lark_errors::diagnose::Diagnoser;
 use lark_errors::platform::{code, header, oauth, token};
 use lark_errors_mock::{
-    ApiLimit, AppConfig, Config, FaultRule, MockServer, RateLimits, STATS_PATH, TENANT_TOKEN_PATH,
-    USER_TOKEN_PATH, UserConfig,
+    APIS_PATH, ApiLimit, AppConfig, Config, FaultRule, MockServer, RateLimits, STATS_PATH,
+    TENANT_TOKEN_PATH, USER_TOKEN_PATH, UserConfig,
 };
 use serde_json::{Value, json};
 
@@ -138,6 +138,21 @@ async fn an_undocumented_path_gets_the_gateways_404_and_a_documented_one_success
     let r = send(client.get(mock.url(STATS_PATH))).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["token_fetches"], 1);
+
+    // The route list: every API, with the windows of its documented tier.
+    let r = send(client.get(mock.url(APIS_PATH))).await;
+    let routes = r.body.as_array().unwrap();
+    assert_eq!(routes.len(), lark_errors::apis().len());
+    for (route, api) in routes.iter().zip(lark_errors::apis()) {
+        assert_eq!(route["api"], api.to_string());
+        let documented: Vec<Value> = api
+            .rate_limit()
+            .iter()
+            .flat_map(|t| t.windows())
+            .map(|w| json!({"limit": w.limit(), "period_secs": w.period().as_secs()}))
+            .collect();
+        assert_eq!(route["windows"], Value::from(documented), "{api}");
+    }
 }
 
 // ---- per-API faults ------------------------------------------------------------------
