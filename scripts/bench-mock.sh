@@ -32,12 +32,13 @@ server=""
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 
 if [ -n "${BASELINE_REF:-}" ]; then
-    # The baseline's sources, built into the same target directory (dependencies are
-    # shared); its binary is kept apart before the current one is built over it.
+    # The baseline's sources, built in a target directory of their own (cargo names the
+    # workspace's artifacts by their path relative to the workspace, so a build of the
+    # other sources in this target directory would overwrite the current ones).
     git archive "$BASELINE_REF" | tar -x -C "$work" --one-top-level=baseline
-    cargo build -q --release --manifest-path "$work/baseline/Cargo.toml" --target-dir "$target_dir" \
-        -p lark-errors-mock --example serve
-    cp "$target_dir/release/examples/serve" "$work/serve-baseline"
+    cargo build -q --release --manifest-path "$work/baseline/Cargo.toml" \
+        --target-dir "$target_dir/bench-baseline" -p lark-errors-mock --example serve
+    cp "$target_dir/bench-baseline/release/examples/serve" "$work/serve-baseline"
 fi
 cargo build -q --release -p lark-errors-mock --example serve
 cp "$target_dir/release/examples/serve" "$work/serve-current"

@@ -56,7 +56,7 @@ fn api(method: Method, path: &str) -> &'static Api {
 fn concrete(api: &Api) -> String {
     api.path()
         .split('/')
-        .map(|s| if s.starts_with(':') { format!("x_{}", &s[1..]) } else { s.to_owned() })
+        .map(|s| s.strip_prefix(':').map_or_else(|| s.to_owned(), |name| format!("x_{name}")))
         .collect::<Vec<_>>()
         .join("/")
 }
