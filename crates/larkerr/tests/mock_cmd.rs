@@ -142,7 +142,7 @@ fn a_request_log_nobody_reads_does_not_stop_serving() {
     for i in 0..3000 {
         // One write per request: `write!` would send it in pieces, each held back by
         // Nagle's algorithm until the last is acknowledged.
-        let request = format!("GET /open-apis/x/{i} HTTP/1.1\r\nHost: x\r\n\r\n");
+        let request = format!("GET /open-apis/im/v1/chats/oc_{i} HTTP/1.1\r\nHost: x\r\n\r\n");
         stream.write_all(request.as_bytes()).unwrap();
         let mut status = String::new();
         reader.read_line(&mut status).unwrap_or_else(|e| panic!("request {i}: {e}"));
