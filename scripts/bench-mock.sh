@@ -12,7 +12,11 @@
 #   scripts/bench-mock.sh                      # 10 s per load, 2 threads, 32 connections
 #   BASELINE_REF=main scripts/bench-mock.sh    # the same loads against a build of `main`
 #                                              # first, then the ratio of each figure
-#   DURATION=30s CONNECTIONS=64 scripts/bench-mock.sh
+#   DURATION=30s CONNECTIONS=64 ROUNDS=3 scripts/bench-mock.sh   # best of 3 rounds
+#
+# Besides wrk's figures it prints the server's CPU time per request (from
+# /proc/PID/stat), which moves much less than wall throughput when other work shares
+# the cores.
 #
 # Needs wrk (`apt-get install -y wrk`) and curl. Server and wrk share the machine's
 # cores, so the figures are a floor for the server alone; run the baseline in the same
@@ -23,6 +27,7 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
+ROUNDS=${ROUNDS:-1}
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl is not installed" >&2; exit 1; }
 
@@ -94,13 +99,28 @@ request = function()
 end
 EOF
 
-# Prints wrk's figures as one line and keeps `build<TAB>label<TAB>req/s` for the ratios.
-summary() {
+# The server's CPU time so far (user + system), in clock ticks: the load-independent
+# figure on a machine whose cores are shared (wall throughput moves with the other load).
+cpu_ticks() {
+    awk '{print $14 + $15}' "/proc/$server/stat"
+}
+
+# Runs wrk with the given arguments against the server; prints its figures as one line
+# and keeps `build<TAB>label<TAB>req/s<TAB>server CPU µs per request` for the ratios.
+measure() {
+    local build="$1" label="$2"
+    shift 2
+    local before after
+    before=$(cpu_ticks)
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" > "$work/wrk"
+    after=$(cpu_ticks)
     awk '/Requests\/sec/ {rps=$2} /^ +99%/ {p99=$2} /^ +50%/ {p50=$2}
          /Non-2xx/ {non2xx=$NF} /requests in/ {n=$1}
-         END {printf "%-9s %-36s %10s req/s   p50 %8s   p99 %8s   requests %s   non-2xx %s\n", build, label, rps, p50, p99, n, (non2xx==""?0:non2xx)
-              printf "%s\t%s\t%s\n", build, label, rps >> results}' \
-        build="$1" label="$2" results="$work/results"
+         END {us = n > 0 ? (ticks / hz) * 1e6 / n : 0
+              printf "%-9s %-36s %10s req/s   p50 %8s   p99 %8s   server CPU %5.2f us/req   requests %s   non-2xx %s\n", build, label, rps, p50, p99, us, n, (non2xx==""?0:non2xx)
+              printf "%s\t%s\t%s\t%s\n", build, label, rps, us >> results}' \
+        build="$build" label="$label" results="$work/results" ticks=$((after - before)) \
+        hz="$(getconf CLK_TCK)" "$work/wrk"
 }
 
 # Runs the three loads against build `$1` (`baseline` or `current`).
@@ -108,29 +128,35 @@ loads() {
     start "$work/serve-$1" "$work/off.toml"
     local t
     t=$(token)
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
-        -H "Authorization: Bearer $t" "$url/open-apis/im/v1/chats" | summary "$1" "success, one API"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$work/cycle.lua" \
-        -H "Authorization: Bearer $t" "$url" | summary "$1" "success, $(wc -l < "$work/paths") GET APIs in turn"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
-        "$url/open-apis/im/v1/chats" | summary "$1" "no token (99991661, 400)"
+    measure "$1" "success, one API" -H "Authorization: Bearer $t" "$url/open-apis/im/v1/chats"
+    measure "$1" "success, $(wc -l < "$work/paths") GET APIs in turn" -s "$work/cycle.lua" \
+        -H "Authorization: Bearer $t" "$url"
+    measure "$1" "no token (99991661, 400)" "$url/open-apis/im/v1/chats"
     stop
 }
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency"
-[ -n "${BASELINE_REF:-}" ] && loads baseline
-loads current
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $ROUNDS round(s)"
+for _ in $(seq "$ROUNDS"); do
+    # Interleaved, so that a change in the machine's other load hits both builds alike.
+    [ -n "${BASELINE_REF:-}" ] && loads baseline
+    loads current
+done
 
 start "$work/serve-current" "$work/documented.toml"
 t=$(token)
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$work/cycle.lua" \
-    -H "Authorization: Bearer $t" "$url" | summary current "documented tiers, GET APIs in turn"
+measure current "documented tiers, GET APIs in turn" -s "$work/cycle.lua" \
+    -H "Authorization: Bearer $t" "$url"
 stop
 
 if [ -n "${BASELINE_REF:-}" ]; then
-    echo "current / baseline ($BASELINE_REF), requests/s:"
-    awk -F'\t' '$1 == "baseline" {base[$2] = $3}
-                 $1 == "current" && ($2 in base) {printf "  %-36s %.3f\n", $2, $3 / base[$2]}' \
+    echo "current / baseline ($BASELINE_REF), best of $ROUNDS round(s): requests/s (higher is better), server CPU per request (lower is better)"
+    awk -F'\t' '$1 == "baseline" { if (!($2 in brps) || $3 > brps[$2]) brps[$2] = $3
+                                   if (!($2 in bcpu) || $4 < bcpu[$2]) bcpu[$2] = $4 }
+                 $1 == "current"  { if (!($2 in crps) || $3 > crps[$2]) crps[$2] = $3
+                                   if (!($2 in ccpu) || $4 < ccpu[$2]) ccpu[$2] = $4
+                                   if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
+                 END { for (i = 1; i <= n; i++) { k = order[i]; if (k in brps)
+                         printf "  %-36s req/s %.3f   CPU/req %.3f\n", k, crps[k] / brps[k], ccpu[k] / bcpu[k] } }' \
         "$work/results"
 fi
