@@ -8,6 +8,8 @@
 //!
 //! ```toml
 //! seed = 42                      # seeds fault probabilities and issued token strings
+//! rate_limits = "documented"     # every API limited per app by its documented tier
+//!                                # (every window at once); "off": none
 //!
 //! [[apps]]
 //! app_id = "cli_mock"
@@ -18,9 +20,6 @@
 //! ttl_secs = 7200                # how long an issued token is accepted
 //! # expire_secs = 7200           # the `expire` told to clients (default: ttl_secs)
 //! require = true                 # business endpoints need `Authorization: Bearer ...`
-//!
-//! rate_limits = "documented"     # every API limited per app by its documented tier
-//!                                # (every window at once); "off": none
 //!
 //! [[api_limits]]                 # replaces the tier of the APIs it names
 //! api = "POST /open-apis/im/v1/messages"   # or a path pattern: "/open-apis/im/v1/*"
@@ -47,9 +46,7 @@
 //! # max_paths = 1000               # distinct paths counted one by one in the stats
 //!
 //! [[faults]]                     # the first rule that fires answers the request
-//! api = "POST /open-apis/im/v1/messages"   # the API (template or concrete path); or:
-//! # method = "POST"              # optional: any method when absent
-//! # path = "/open-apis/im/v1/*"  # `*` matches any run of characters, `/` included
+//! api = "POST /open-apis/im/v1/messages"   # the API (template or concrete path)
 //! code = 230099                  # a code the API's page documents, or a generic one
 //! # sub_code = 11310             # a row of the code's sub-code table
 //! # message = "internal error"  # choose among the entries of a duplicated code
@@ -63,6 +60,12 @@
 //! #                              # API's shortest window, else rate_limit, else 50)
 //! # reset_secs = 1               # 99991400 only: x-ogw-ratelimit-reset (default: the
 //! #                              # seconds left in that window)
+//!
+//! [[faults]]                     # or a path pattern: each request is still routed to
+//! method = "GET"                 # its API (optional: any method when absent)
+//! path = "/open-apis/im/v1/*"    # `*` matches any run of characters, `/` included
+//! code = 1500                    # the routed API's entry of the code, else the generic one
+//! probability = 0.1
 //! ```
 //!
 //! Durations (`ttl_secs`, `expire_secs`, `window_secs`, the users' lifetimes, the header

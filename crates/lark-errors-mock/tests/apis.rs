@@ -506,3 +506,32 @@ async fn an_expired_user_token_is_refreshed_once_and_the_spent_refresh_token_ref
     bad.users.push(no_token);
     assert!(bad.validate().unwrap_err().to_string().contains("access_token"));
 }
+
+#[test]
+fn the_documented_configurations_load() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in ["README.md", "src/config.rs"] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let (mut blocks, mut current): (usize, Option<String>) = (0, None);
+        for line in text.lines() {
+            let line = line.strip_prefix("//!").map_or(line, |l| l.strip_prefix(' ').unwrap_or(l));
+            match (line.trim(), &mut current) {
+                ("```toml", _) => current = Some(String::new()),
+                ("```", Some(block)) => {
+                    let config = Config::from_toml_str(block)
+                        .unwrap_or_else(|e| panic!("{file}: {e}\n{block}"));
+                    // The example names an API's own code and a sub-code of it.
+                    assert!(config.faults.iter().any(|f| f.api.is_some()), "{file}");
+                    blocks += 1;
+                    current = None;
+                }
+                (_, Some(block)) => {
+                    block.push_str(line);
+                    block.push('\n');
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(blocks, 1, "{file}");
+    }
+}
