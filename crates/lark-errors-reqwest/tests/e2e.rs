@@ -3,6 +3,8 @@
 //! Assertions are on counts, order and the mock's request log; times only as lower
 //! bounds (a wait at least as long as the platform asked for).
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -311,4 +313,73 @@ async fn fifty_callers_with_an_expired_user_token_cause_one_refresh_at_the_mock(
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// An API's own error, answered by a small server in the test: the mock renders only the
+/// generic page's entries.
+#[tokio::test]
+async fn an_error_is_diagnosed_with_the_requests_api_and_a_success_routes_on_demand() {
+    use lark_errors::catalog::{Layer, Method, route};
+    let path = "/open-apis/im/v1/messages";
+    let api = route(Method::Post, path).unwrap();
+    // The API's first entry whose code the generic page does not document.
+    let own = api
+        .entries()
+        .iter()
+        .find(|e| lark_errors::lookup(e.code()).is_empty() && e.parent_code().is_none())
+        .expect("an entry of the API's own");
+    let body = serde_json::json!({"code": own.code(), "msg": own.render_message(&[])}).to_string();
+    let router = axum::Router::new()
+        .route(
+            path,
+            axum::routing::post(move || {
+                let body = body.clone();
+                async move { (axum::http::StatusCode::BAD_REQUEST, body) }
+            }),
+        )
+        .route(
+            "/open-apis/im/v1/chats",
+            axum::routing::get(|| async {
+                axum::Json(serde_json::json!({"code": 0, "msg": "success"}))
+            }),
+        );
+    let base = support::serve(router).await;
+    let client = ClientBuilder::new(reqwest::Client::new()).with(LarkMiddleware::new()).build();
+
+    let response =
+        client.post(format!("{base}{path}?receive_id_type=chat_id")).send().await.unwrap();
+    let d = response.diagnosis().unwrap();
+    assert_eq!(d.api, Some(api));
+    assert_eq!(response.lark_api(), Some(api));
+    assert_eq!(d.layer, Some(Layer::Api));
+    assert_eq!(d.entry.map(|e| e.code()), Some(own.code()));
+    assert_eq!(d.entry.and_then(|e| e.api()), Some(api));
+    assert_eq!(d.http_status, Some(400));
+
+    let response = client.get(format!("{base}/open-apis/im/v1/chats")).send().await.unwrap();
+    assert!(response.diagnosis().unwrap().is_success());
+    assert_eq!(response.diagnosis().unwrap().api, None, "a success is not routed");
+    assert_eq!(response.lark_api(), route(Method::Get, "/open-apis/im/v1/chats"));
+    assert!(response.lark_api().is_some());
+}
+
+#[tokio::test]
+async fn a_missing_scope_names_the_apis_documented_scopes() {
+    use lark_errors::catalog::{Method, route};
+    let path = "/open-apis/im/v1/messages";
+    let api = route(Method::Post, path).unwrap();
+    assert!(!api.scopes().is_empty());
+    let config = Config {
+        faults: vec![FaultRule::new(path, code::SCOPE_MISSING).method("POST")],
+        ..Config::default()
+    };
+    let mock = MockServer::start(config).await.unwrap();
+    let response = client(tokens(&mock)).post(mock.url(path)).send().await.unwrap();
+    let d = response.diagnosis().unwrap();
+    assert_eq!(d.action(), Some(Action::RequestScope));
+    assert_eq!(d.api, Some(api));
+    let required: Vec<_> = d.required_scopes().iter().map(|s| s.id()).collect();
+    let documented: Vec<_> = api.scopes().iter().map(|s| s.id()).collect();
+    assert_eq!(required, documented);
+    assert_eq!(response.attempts().unwrap().sent, 1);
 }

@@ -18,6 +18,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 mod classify;
 mod completions;
+mod doc_api;
 mod doc_cmd;
 mod explain;
 mod export;
