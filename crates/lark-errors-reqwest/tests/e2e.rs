@@ -178,7 +178,7 @@ async fn missing_scope_is_returned_untouched_after_one_request() {
 #[tokio::test]
 async fn streaming_body_is_sent_once_and_returned_as_is() {
     let config = Config {
-        faults: vec![FaultRule::new("/open-apis/upload/*", 99991400)],
+        faults: vec![FaultRule::new("/open-apis/im/v1/files", 99991400)],
         ..Config::default()
     };
     let mock = MockServer::start(config).await.unwrap();
@@ -186,13 +186,13 @@ async fn streaming_body_is_sent_once_and_returned_as_is() {
     let chunks: Vec<Result<bytes::Bytes, std::io::Error>> =
         vec![Ok(bytes::Bytes::from_static(b"{\"a\":")), Ok(bytes::Bytes::from_static(b"1}"))];
     let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
-    let response = client.post(mock.url("/open-apis/upload/x")).body(body).send().await.unwrap();
+    let response = client.post(mock.url("/open-apis/im/v1/files")).body(body).send().await.unwrap();
     // 99991400 is retryable for any request, but a stream cannot be sent again.
     assert_eq!(response.status(), 429);
     assert_eq!(response.attempts().unwrap().sent, 1);
     assert_eq!(response.diagnosis().unwrap().action(), Some(Action::WaitAndRetry));
     assert_eq!(code_of(response).await, 99991400);
-    assert_eq!(mock.stats().requests_to("/open-apis/upload/x"), 1);
+    assert_eq!(mock.stats().requests_to("/open-apis/im/v1/files"), 1);
 }
 
 #[tokio::test]
@@ -237,14 +237,14 @@ async fn token_endpoint_errors_are_middleware_errors_with_the_diagnosis() {
 async fn success_passes_through_intact() {
     let mock = MockServer::start(Config::default()).await.unwrap();
     let client = client(tokens(&mock));
-    let response = client.put(mock.url("/open-apis/docx/v1/documents/d1")).send().await.unwrap();
+    let response = client.put(mock.url("/open-apis/im/v1/chats/oc_1")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert!(response.headers().contains_key("x-tt-logid"));
     assert!(response.diagnosis().unwrap().is_success());
     assert_eq!(response.attempts().unwrap().sent, 1);
     let body: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(body["data"]["method"], "PUT");
-    assert_eq!(body["data"]["app_id"], "cli_mock");
+    assert_eq!(body, serde_json::json!({"code": 0, "msg": "success", "data": {}}));
+    assert_eq!(mock.stats().requests_to_api("PUT /open-apis/im/v1/chats/:chat_id"), 1);
 }
 
 /// Refresh tokens a store was given, in order.
