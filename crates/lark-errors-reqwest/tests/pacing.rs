@@ -1,17 +1,16 @@
 //! Pacing by the documented tier, over loopback against the mock.
 //!
-//! The mock on main limits every path with one fixed window per app and path
-//! (`Config::rate_limit`), not yet by each API's documented tier: the tests configure it
-//! with the per-second window of the API's own tier, read from the catalog. Times are
-//! asserted as lower bounds (pacing happened); how close a burst comes to the ideal
-//! time is measured by `scripts/bench-pacing.sh`, not asserted.
+//! The mock limits each (app, API) by the API's documented tier, as the platform does;
+//! the tests read the same tier from the catalog. Times are asserted as lower bounds
+//! (pacing happened); how close a burst comes to the ideal time is measured by
+//! `scripts/bench-pacing.sh`, not asserted.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use lark_errors::catalog::{Method, RateLimit, route};
 use lark_errors::platform::code;
-use lark_errors_mock::{Config, FaultRule, MockServer, RateLimitConfig};
+use lark_errors_mock::{Config, FaultRule, MockServer};
 use lark_errors_reqwest::{
     AppTokenSource, LarkMiddleware, Pacer, Pacing, ResponseExt, TokenSource,
 };
@@ -35,12 +34,9 @@ fn ideal(tier: &RateLimit, n: u32) -> Duration {
     tier.windows().map(|w| w.period() * ((n - 1) / w.limit())).max().unwrap_or_default()
 }
 
-async fn mock(per_second: u32, faults: Vec<FaultRule>) -> MockServer {
-    let config = Config {
-        rate_limit: Some(RateLimitConfig { requests: u64::from(per_second), window_secs: 1 }),
-        faults,
-        ..Config::default()
-    };
+/// The mock with its documented limits (the default) and `faults`.
+async fn mock(faults: Vec<FaultRule>) -> MockServer {
+    let config = Config { faults, ..Config::default() };
     MockServer::start(config).await.unwrap()
 }
 
@@ -84,7 +80,7 @@ async fn a_burst_paced_by_the_documented_tier_meets_no_rate_limit() {
     let (tier, per_second) = tier();
     let n = 4 * per_second; // 200 for 50/s
     assert!(n >= 200, "{tier}");
-    let mock = mock(per_second, Vec::new()).await;
+    let mock = mock(Vec::new()).await;
     let client = client(tokens(&mock).await, Pacing::Documented);
     let start = Instant::now();
     let codes = burst(&[client], &mock.url(PATH), n).await;
@@ -105,7 +101,7 @@ async fn a_burst_paced_by_the_documented_tier_meets_no_rate_limit() {
 async fn the_same_burst_unpaced_meets_rate_limits() {
     let (_, per_second) = tier();
     let n = 4 * per_second;
-    let mock = mock(per_second, Vec::new()).await;
+    let mock = mock(Vec::new()).await;
     let client = client(tokens(&mock).await, Pacing::Off);
     burst(&[client], &mock.url(PATH), n).await;
     let limited = mock.stats().responses_with(i64::from(code::FREQUENCY_LIMIT));
@@ -116,7 +112,7 @@ async fn the_same_burst_unpaced_meets_rate_limits() {
 async fn middlewares_sharing_a_pacer_share_the_limit() {
     let (_, per_second) = tier();
     let n = 2 * per_second + 1; // three waves
-    let mock = mock(per_second, Vec::new()).await;
+    let mock = mock(Vec::new()).await;
     let tokens = tokens(&mock).await;
     let pacer = Pacer::new();
     let clients: Vec<_> = (0..2)
@@ -135,10 +131,9 @@ async fn middlewares_sharing_a_pacer_share_the_limit() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rate_limit_answer_holds_the_apis_other_requests_until_its_reset() {
-    let (_, per_second) = tier();
     let mut rule = FaultRule::new(PATH, code::FREQUENCY_LIMIT).method("POST").nth(1);
     rule.reset_secs = Some(2);
-    let mock = mock(per_second, vec![rule]).await;
+    let mock = mock(vec![rule]).await;
     let client = client(tokens(&mock).await, Pacing::Documented);
     let url = mock.url(PATH);
     let first = {
@@ -168,7 +163,7 @@ async fn a_rate_limit_answer_holds_the_apis_other_requests_until_its_reset() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn undocumented_apis_are_not_paced() {
-    let mock = mock(1000, Vec::new()).await;
+    let mock = mock(Vec::new()).await;
     let mw = LarkMiddleware::new()
         .with_shared_token_source(tokens(&mock).await)
         .with_pacing(Pacing::Documented);
