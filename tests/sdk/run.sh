@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the official SDKs (lark-oapi for Python, @larksuiteoapi/node-sdk for Node) against
-# `larkerr mock` on a free loopback port with tests/sdk/mock.toml, then stops the mock.
+# `larkerr mock` on a free loopback port with tests/sdk/mock.toml, then a burst through
+# the middleware with pacing (the paced_burst example) beside the SDKs' unpaced ones, and
+# stops the mock.
 # Install the SDKs first with tests/sdk/install.sh (.ci/run does).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -13,6 +15,7 @@ if [ ! -x "$work/venv/bin/python" ] || [ ! -d "$work/node/node_modules/@larksuit
 fi
 
 cargo build --quiet -p larkerr
+cargo build --quiet -p lark-errors-reqwest --example paced_burst
 mkdir -p "$work"
 banner="$work/mock.banner"
 : > "$banner"
@@ -43,3 +46,6 @@ echo "--- Python: lark-oapi"
 
 echo "--- Node: @larksuiteoapi/node-sdk"
 NODE_PATH="$work/node/node_modules" node --test "$here/node/sdk.test.cjs"
+
+echo "--- the middleware, paced by the documented tier"
+"$root/target/debug/examples/paced_burst" "$url" 200

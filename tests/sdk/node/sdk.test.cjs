@@ -94,3 +94,29 @@ test('scope error with permission_violations', async () => {
   assert.deepEqual(body.error.permission_violations.map((v) => v.subject), ['contact:user.base:readonly']);
   assert.ok(body.error.troubleshooter.includes(e.response.headers['x-tt-logid']));
 });
+
+test('an unpaced burst meets the documented tier', async () => {
+  // POST /open-apis/im/v1/messages is documented at 1000/min and 50/s; the mock limits
+  // each app by that tier. The SDK neither paces nor retries: 200 requests at once meet
+  // the limit (run.sh prints this count beside the middleware's paced burst).
+  const c = client();
+  await call(c, '/open-apis/im/v1/chats'); // token cached first
+  const answers = await Promise.all(
+    Array.from({ length: 200 }, () =>
+      c.request({ method: 'POST', url: '/open-apis/im/v1/messages' }).then(
+        (data) => ({ status: 200, code: data.code }),
+        (e) => ({ status: e.response.status, code: e.response.data.code, headers: e.response.headers }),
+      ),
+    ),
+  );
+  const limited = answers.filter((a) => a.code === 99991400);
+  assert.ok(limited.length > 0);
+  assert.equal(limited.length + answers.filter((a) => a.code === 0).length, 200);
+  for (const a of limited) {
+    assert.equal(a.status, 429);
+    assert.equal(a.headers['x-ogw-ratelimit-limit'], '50');
+  }
+  console.log(
+    `node-sdk, unpaced: 200 requests to POST /open-apis/im/v1/messages, ${limited.length} answered 99991400`,
+  );
+});
