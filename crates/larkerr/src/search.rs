@@ -358,10 +358,7 @@ impl Query {
                 bonus += PHRASE_BONUS;
             }
         }
-        if code::is_well_known(entry.code()) {
-            bonus += WELL_KNOWN_BONUS;
-        }
-        EntryText { words, bonus }
+        EntryText { words, bonus, well_known: code::is_well_known(entry.code()) }
     }
 }
 
@@ -369,6 +366,9 @@ impl Query {
 struct EntryText {
     words: Vec<Option<(Field, u32)>>,
     bonus: u32,
+    /// One of the codes every client meets: a head start, unless the query is a code
+    /// (a code prefix lists its family in code order).
+    well_known: bool,
 }
 
 /// Whether two entries have the same searchable text (their APIs aside).
@@ -455,6 +455,10 @@ fn rank(query: &str) -> Vec<Hit> {
             exact |= field == Field::Code;
             first.get_or_insert(field);
             score += s;
+        }
+        let by_code = text.words.iter().flatten().any(|(f, _)| *f >= Field::CodePrefix);
+        if text.well_known && !by_code {
+            score += WELL_KNOWN_BONUS;
         }
         let tier = if exact {
             0
@@ -858,8 +862,10 @@ mod tests {
         assert!(!word.unicode_case);
         assert_eq!(word.count("无权限 TOKEN，权限 token"), 2);
         let word = Word::new("rate");
-        assert_eq!(word.find("create a rate"), Some((9, true)));
-        assert_eq!(word.find("create"), Some((2, false)));
+        assert_eq!(word.find("operate at a rate"), Some((13, true)));
+        assert_eq!(word.find("operate"), Some((3, false)));
+        assert_eq!(word.find("RATE"), Some((0, true)));
+        assert_eq!(word.find("rat"), None);
     }
 
     #[test]
