@@ -211,7 +211,9 @@ fn write_by_api(out: &mut impl Write, entries: &[&'static Entry], s: Printer) ->
             None => format!("{} (no API)", head.source().title),
         };
         let mut line = String::new();
-        let title = if s.width_known { render::truncate(&title, s.width) } else { title };
+        // Cut in the middle: the start is the method and path, the end the title.
+        let title =
+            if s.width_known { output::elide_middle(&title, s.width).into_owned() } else { title };
         s.paint(&mut line, &title, Tone::Strong);
         writeln!(out, "{line}")?;
         write_rows(out, group, true, s)?;

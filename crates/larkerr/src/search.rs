@@ -634,7 +634,7 @@ fn write_hit(out: &mut String, hit: &Hit, words: &[String], s: Printer) {
         Target::Api(api) => {
             s.paint(out, &format!("{:<8}", "API"), Tone::Strong);
             out.push_str("  ");
-            out.push_str(&render::truncate(&api.to_string(), room));
+            out.push_str(&output::elide_middle(&api.to_string(), room));
             out.push('\n');
             let mut about = format!("{} · area {}", api.title(), api.area());
             if let Some(limit) = api.rate_limit() {
@@ -670,7 +670,8 @@ fn write_hit(out: &mut String, hit: &Hit, words: &[String], s: Printer) {
         };
         match entry.api() {
             Some(api) => {
-                line(out, &api.to_string(), Tone::Plain);
+                // A path's end says most: cut long ones in the middle.
+                line(out, &output::elide_middle(&api.to_string(), room), Tone::Plain);
                 line(out, &format!("{}{and_more}", api.title()), Tone::Dim);
             }
             None => line(out, &format!("page: {}{and_more}", entry.source().title), Tone::Dim),
