@@ -84,3 +84,27 @@ fn hand_checked_per_api_entries_match_the_catalog() {
 fn same_message(entry: &str, checked: &str) -> bool {
     entry == checked || entry.lines().next() == Some(checked)
 }
+
+/// Rows that say the same thing mean the same thing: wherever two API pages give a code
+/// the same message and the same advice, its category, action and token agree.
+#[test]
+fn the_same_row_on_two_pages_has_one_meaning() {
+    use std::collections::HashMap;
+    type Said = (Category, Action, Option<TokenKind>);
+    let mut seen: HashMap<(u32, &str, &str), (Said, String)> = HashMap::new();
+    let mut disagree = Vec::new();
+    for e in lark_errors::catalog::api_entries() {
+        let said = (e.category(), e.action(), e.token());
+        let here = format!("{}:{}", e.source().file, e.line());
+        match seen.get(&(e.code(), e.message(), e.advice_zh())) {
+            Some((first, there)) if *first != said => {
+                disagree.push(format!("{} {here} {said:?} vs {there} {first:?}", e.code()))
+            }
+            Some(_) => {}
+            None => {
+                seen.insert((e.code(), e.message(), e.advice_zh()), (said, here));
+            }
+        }
+    }
+    assert!(disagree.is_empty(), "{} rows disagree:\n{}", disagree.len(), disagree.join("\n"));
+}

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::{Decision, Error, err, words};
-use lark_errors::semantics::{Action, Category};
+use lark_errors::semantics::{Action, Category, TokenKind};
 use lark_errors_page::api::{
     ApiPage, PageProblemKind, RateLimitSpec, Scope as ApiScope, read_api_pages,
 };
@@ -253,130 +253,13 @@ pub fn classify_api_rows(
     generic: &[(&Row, &Decision)],
 ) -> Result<Vec<Vec<Decision>>, Error> {
     let mut problems = Vec::new();
-    // Words are checked once, up front, so a bad word is reported even if unused.
-    let mut code_words = Vec::new();
-    let mut rule_words = Vec::new();
-    for (file, sem) in semantics {
-        for c in &sem.codes {
-            let whose = format!("{file}: [[code]] {}", c.code);
-            match words(&c.category, &c.action, c.token.as_deref(), &whose) {
-                Ok(w) => code_words.push(Some(w)),
-                Err(e) => {
-                    problems.push(e.0);
-                    code_words.push(None);
-                }
-            }
-        }
-        for (i, r) in sem.rules.iter().enumerate() {
-            let whose =
-                format!("{file}: rule {}", r.name.clone().unwrap_or_else(|| format!("#{}", i + 1)));
-            if r.codes.is_none() && r.message.is_none() && r.advice.is_none() {
-                problems.push(format!(
-                    "{whose} has no codes, message or advice matcher: rules may not be catch-alls"
-                ));
-            }
-            match words(&r.category, &r.action, r.token.as_deref(), &whose) {
-                Ok(w) => rule_words.push(Some(w)),
-                Err(e) => {
-                    problems.push(e.0);
-                    rule_words.push(None);
-                }
-            }
-        }
-    }
-    let codes: Vec<(&String, &ApiCode)> =
-        semantics.iter().flat_map(|(f, s)| s.codes.iter().map(move |c| (f, c))).collect();
-    let rules: Vec<(&String, &ApiRule)> =
-        semantics.iter().flat_map(|(f, s)| s.rules.iter().map(move |r| (f, r))).collect();
-    let code_keys: Vec<Option<String>> =
-        codes.iter().map(|(_, c)| c.message.as_deref().map(message_key)).collect();
-    let mut code_hits = vec![0usize; codes.len()];
-    let mut generic_by_code: HashMap<u32, Vec<(String, &Decision, &str)>> = HashMap::new();
-    for (row, d) in generic {
-        generic_by_code.entry(row.code).or_default().push((
-            message_key(&row.message),
-            d,
-            &d.reason,
-        ));
-    }
-    let mut by_code: HashMap<u32, Vec<usize>> = HashMap::new();
-    for (i, (_, c)) in codes.iter().enumerate() {
-        by_code.entry(c.code).or_default().push(i);
-    }
+    let mut classifier = Classifier::new(semantics, generic, &mut problems);
     let mut out = Vec::with_capacity(pages.len());
     let mut unclassified = Vec::new();
     for page in pages {
         let mut decisions = Vec::with_capacity(page.rows.len());
         for row in &page.rows {
-            let key = message_key(&row.message);
-            // Where a table has both an English `msg` and a Chinese description, a
-            // decision or rule may name either.
-            let desc_key = row.description.as_deref().map(message_key);
-            let key_ok = |k: &String| *k == key || desc_key.as_ref() == Some(k);
-            let text_ok = |m: &[String]| {
-                contains_ci(&row.message, m)
-                    || row.description.as_deref().is_some_and(|d| contains_ci(d, m))
-            };
-            let mut decided: Option<Decision> = None;
-            for &i in by_code.get(&row.code).map(Vec::as_slice).unwrap_or(&[]) {
-                let c = codes[i].1;
-                if code_keys[i].as_ref().is_some_and(|k| !key_ok(k))
-                    || !page_ok(&c.pages, &page.path)
-                {
-                    continue;
-                }
-                code_hits[i] += 1;
-                if let Some((category, action, token)) = code_words[i] {
-                    decided = Some(Decision {
-                        category,
-                        action,
-                        token,
-                        http_status: row.status,
-                        reason: c.reason.trim().to_owned(),
-                    });
-                }
-                break;
-            }
-            if decided.is_none() {
-                if let Some((_, d, reason)) = generic_by_code
-                    .get(&row.code)
-                    .and_then(|es| es.iter().find(|(k, _, _)| *k == key))
-                {
-                    decided = Some(Decision {
-                        category: d.category,
-                        action: d.action,
-                        token: d.token,
-                        http_status: row.status,
-                        reason: format!("as on the generic page: {reason}"),
-                    });
-                }
-            }
-            if decided.is_none() {
-                for (i, (_, r)) in rules.iter().enumerate() {
-                    let hit = page_ok(&r.pages, &page.path)
-                        && r.codes.as_ref().is_none_or(|cs| {
-                            cs.iter().any(|[lo, hi]| (*lo..=*hi).contains(&row.code))
-                        })
-                        && r.message.as_ref().is_none_or(|m| text_ok(m))
-                        && r.advice.as_ref().is_none_or(|a| contains_ci(&row.advice, a))
-                        && r.status
-                            .as_ref()
-                            .is_none_or(|s| row.status.is_some_and(|st| s.contains(&st)));
-                    if hit {
-                        if let Some((category, action, token)) = rule_words[i] {
-                            decided = Some(Decision {
-                                category,
-                                action,
-                                token,
-                                http_status: row.status,
-                                reason: r.reason.trim().to_owned(),
-                            });
-                        }
-                        break;
-                    }
-                }
-            }
-            match decided {
+            match classifier.decide(&page.path, row) {
                 Some(d) => decisions.push(d),
                 None => {
                     unclassified.push(format!(
@@ -398,15 +281,7 @@ pub fn classify_api_rows(
         }
         out.push(decisions);
     }
-    for (i, (file, c)) in codes.iter().enumerate() {
-        if code_hits[i] == 0 {
-            problems.push(format!(
-                "{file}: stale [[code]] {} {:?} matches no row",
-                c.code,
-                c.message.as_deref().unwrap_or("")
-            ));
-        }
-    }
+    problems.extend(classifier.stale_decisions());
     // A rule that wins no row (every row it matches was decided earlier) is not an
     // error: the agreed format makes only `[[code]]` decisions stale.
     if !unclassified.is_empty() {
@@ -418,6 +293,153 @@ pub fn classify_api_rows(
         ));
     }
     if problems.is_empty() { Ok(out) } else { Err(err(problems.join("\n"))) }
+}
+
+/// Category, action and token, as the semantics files' words resolve to.
+type Words = (Category, Action, Option<TokenKind>);
+
+/// The semantics files made ready for deciding rows: decisions by code, the generic
+/// page's decisions by code, the rules in file order, and each word already checked.
+struct Classifier<'a> {
+    codes: Vec<(&'a String, &'a ApiCode)>,
+    code_words: Vec<Option<Words>>,
+    code_keys: Vec<Option<String>>,
+    code_hits: Vec<usize>,
+    by_code: HashMap<u32, Vec<usize>>,
+    generic_by_code: HashMap<u32, Vec<(String, &'a Decision)>>,
+    rules: Vec<(&'a ApiRule, Option<Words>)>,
+}
+
+impl<'a> Classifier<'a> {
+    /// Checks every word up front, so a bad word is reported even if unused, and every
+    /// rule for a matcher (rules may not be catch-alls).
+    fn new(
+        semantics: &'a [(String, ApiSemantics)],
+        generic: &[(&'a Row, &'a Decision)],
+        problems: &mut Vec<String>,
+    ) -> Classifier<'a> {
+        fn checked(
+            problems: &mut Vec<String>,
+            (category, action, token): (&str, &str, Option<&str>),
+            whose: &str,
+        ) -> Option<Words> {
+            words(category, action, token, whose).map_err(|e| problems.push(e.0)).ok()
+        }
+        let mut codes = Vec::new();
+        let mut code_words = Vec::new();
+        let mut rules = Vec::new();
+        for (file, sem) in semantics {
+            for c in &sem.codes {
+                let whose = format!("{file}: [[code]] {}", c.code);
+                codes.push((file, c));
+                let said = (c.category.as_str(), c.action.as_str(), c.token.as_deref());
+                code_words.push(checked(problems, said, &whose));
+            }
+            for (i, r) in sem.rules.iter().enumerate() {
+                let name = r.name.clone().unwrap_or_else(|| format!("#{}", i + 1));
+                let whose = format!("{file}: rule {name}");
+                if r.codes.is_none() && r.message.is_none() && r.advice.is_none() {
+                    problems.push(format!(
+                        "{whose} has no codes, message or advice matcher: rules may not be catch-alls"
+                    ));
+                }
+                let said = (r.category.as_str(), r.action.as_str(), r.token.as_deref());
+                rules.push((r, checked(problems, said, &whose)));
+            }
+        }
+        let code_keys = codes.iter().map(|(_, c)| c.message.as_deref().map(message_key)).collect();
+        let mut by_code: HashMap<u32, Vec<usize>> = HashMap::new();
+        for (i, (_, c)) in codes.iter().enumerate() {
+            by_code.entry(c.code).or_default().push(i);
+        }
+        let mut generic_by_code: HashMap<u32, Vec<(String, &Decision)>> = HashMap::new();
+        for (row, d) in generic {
+            generic_by_code.entry(row.code).or_default().push((message_key(&row.message), d));
+        }
+        Classifier {
+            code_hits: vec![0; codes.len()],
+            codes,
+            code_words,
+            code_keys,
+            by_code,
+            generic_by_code,
+            rules,
+        }
+    }
+
+    /// The row's decision: a `[[code]]` decision, else the generic page's decision for
+    /// the same code and message, else the first rule that matches.
+    fn decide(&mut self, page: &str, row: &RowIn) -> Option<Decision> {
+        let key = message_key(&row.message);
+        let ((category, action, token), reason) = match self.by_decision(page, row, &key) {
+            Some(found) => found?,
+            None => match self.by_generic(row, &key) {
+                Some(found) => found,
+                None => self.by_rule(page, row)??,
+            },
+        };
+        Some(Decision { category, action, token, http_status: row.status, reason })
+    }
+
+    /// The first `[[code]]` decision for the row's code whose message (if it names one)
+    /// and pages match. `Some(None)` when it matches but its words were bad.
+    fn by_decision(
+        &mut self,
+        page: &str,
+        row: &RowIn,
+        key: &str,
+    ) -> Option<Option<(Words, String)>> {
+        // Where a table has both an English `msg` and a Chinese description, a decision
+        // may name either.
+        let desc_key = row.description.as_deref().map(message_key);
+        let key_ok = |k: &String| k == key || desc_key.as_ref() == Some(k);
+        let i = *self.by_code.get(&row.code)?.iter().find(|&&i| {
+            self.code_keys[i].as_ref().is_none_or(key_ok) && page_ok(&self.codes[i].1.pages, page)
+        })?;
+        self.code_hits[i] += 1;
+        Some(self.code_words[i].map(|w| (w, self.codes[i].1.reason.trim().to_owned())))
+    }
+
+    /// The generic page's decision where it documents the same code with the same message.
+    fn by_generic(&self, row: &RowIn, key: &str) -> Option<(Words, String)> {
+        let (_, d) = self.generic_by_code.get(&row.code)?.iter().find(|(k, _)| k == key)?;
+        Some(((d.category, d.action, d.token), format!("as on the generic page: {}", d.reason)))
+    }
+
+    /// The first rule that matches the row. `Some(None)` when it matches but its words
+    /// were bad.
+    fn by_rule(&self, page: &str, row: &RowIn) -> Option<Option<(Words, String)>> {
+        let text_ok = |m: &[String]| {
+            contains_ci(&row.message, m)
+                || row.description.as_deref().is_some_and(|d| contains_ci(d, m))
+        };
+        let (rule, words) = self.rules.iter().find(|(r, _)| {
+            page_ok(&r.pages, page)
+                && r.codes
+                    .as_ref()
+                    .is_none_or(|cs| cs.iter().any(|[lo, hi]| (*lo..=*hi).contains(&row.code)))
+                && r.message.as_ref().is_none_or(|m| text_ok(m))
+                && r.advice.as_ref().is_none_or(|a| contains_ci(&row.advice, a))
+                && r.status.as_ref().is_none_or(|s| row.status.is_some_and(|st| s.contains(&st)))
+        })?;
+        Some(words.map(|w| (w, rule.reason.trim().to_owned())))
+    }
+
+    /// Every `[[code]]` decision that matched no row.
+    fn stale_decisions(&self) -> Vec<String> {
+        self.codes
+            .iter()
+            .zip(&self.code_hits)
+            .filter(|(_, hits)| **hits == 0)
+            .map(|((file, c), _)| {
+                format!(
+                    "{file}: stale [[code]] {} {:?} matches no row",
+                    c.code,
+                    c.message.as_deref().unwrap_or("")
+                )
+            })
+            .collect()
+    }
 }
 
 /// `:name` or `{name}`: a path parameter.
@@ -528,6 +550,23 @@ pub struct Counts {
     pub codes_not_generic: usize,
 }
 
+/// An entry on its way to the table: its row, its decision, its page and API.
+struct EntryOut<'a> {
+    page: usize,
+    row: &'a RowIn,
+    d: &'a Decision,
+    api: Option<usize>,
+    meaning: u16,
+}
+
+/// A node of the routing trie: literal children, the parameter child, the APIs ending here.
+#[derive(Default)]
+struct Node {
+    literals: BTreeMap<String, usize>,
+    param: Option<usize>,
+    apis: Vec<usize>,
+}
+
 /// Renders `api_table.rs` from the pages, their decisions and the generic page's codes.
 pub fn render(
     pages: &[PageIn],
@@ -535,16 +574,50 @@ pub fn render(
     generic_codes: &[u32],
     sources_dir: &str,
 ) -> Result<(String, Counts), Error> {
-    let mut problems = Vec::new();
     // Pages used: those with an API or rows, in path order (callers sort pages).
     let used: Vec<usize> = (0..pages.len())
         .filter(|&i| pages[i].request.is_some() || !pages[i].rows.is_empty())
         .collect();
     let page_slot: HashMap<usize, usize> = used.iter().enumerate().map(|(s, &i)| (i, s)).collect();
 
-    // APIs: one per (method, shape); the newest page (then the first path) is primary.
+    let mut problems = Vec::new();
+    let (apis, api_of_page) = group_apis(pages, &used, &page_slot, &mut problems)?;
+    if !problems.is_empty() {
+        return Err(err(problems.join("\n")));
+    }
+    let entries = order_entries(pages, decisions, &used, &api_of_page);
+    let counts = count(pages.len(), used.len(), &apis, &entries, generic_codes);
+    let per_api = entries_per_api(pages, &entries, apis.len());
+
+    // The emitters intern strings in this order (pages, APIs, entries): keep it, so the
+    // constants keep their numbers.
+    let mut s = Strings::default();
+    let mut body = String::new();
+    emit_pages(&mut body, &mut s, pages, &used, sources_dir);
+    emit_apis(&mut body, &mut s, &apis, &per_api);
+    emit_entries(&mut body, &mut s, &entries, &page_slot);
+    emit_api_entries(&mut body, &per_api);
+    emit_routes(&mut body, &apis);
+
+    let mut out = header(&counts, sources_dir);
+    for (i, text) in s.list.iter().enumerate() {
+        let _ = writeln!(out, "const S{i}: &str = {text:?};");
+    }
+    out.push('\n');
+    out.push_str(&body);
+    Ok((out, counts))
+}
+
+/// One API per (method, path shape); the newest page (then the first path) is its primary
+/// page. Returns the APIs sorted by path then method, and each used page's API.
+fn group_apis(
+    pages: &[PageIn],
+    used: &[usize],
+    page_slot: &HashMap<usize, usize>,
+    problems: &mut Vec<String>,
+) -> Result<(Vec<ApiOut>, HashMap<usize, usize>), Error> {
     let mut by_key: BTreeMap<(String, Vec<Option<String>>), Vec<usize>> = BTreeMap::new();
-    for &i in &used {
+    for &i in used {
         let Some(req) = &pages[i].request else { continue };
         let method = match method_word(&req.method) {
             Ok(m) => m,
@@ -573,20 +646,12 @@ pub fn render(
                 Err(e) => problems.push(format!("{}: {e}", page.path)),
             }
         }
-        let rate_limit = match req.rate_limit {
-            None => "None".to_owned(),
-            Some(None) => "Some(RateLimit::Special)".to_owned(),
-            Some(Some([s, m, h, d])) => format!(
-                "Some(RateLimit::Windows {{ per_second: {s:?}, per_minute: {m:?}, per_hour: {h:?}, per_day: {d:?} }})"
-            ),
-        };
-        let method = method_word(&method)?;
         apis.push(ApiOut {
-            method,
+            method: method_word(&method)?,
             path: template_path(&req.url),
             url: req.url.split(['?', '#']).next().unwrap_or("").trim().to_owned(),
             page: page_slot[&primary],
-            rate_limit,
+            rate_limit: rate_limit_expr(req.rate_limit),
             app_types,
             scopes: req.scopes.clone(),
             field_scopes: req.field_scopes.clone(),
@@ -595,7 +660,7 @@ pub fn render(
             api_of_page.insert(m, apis.len() - 1);
         }
     }
-    // Sorted by path then method; remap.
+    // Sorted by path then method; remap the pages' APIs to their new places.
     let mut order: Vec<usize> = (0..apis.len()).collect();
     order.sort_by(|&a, &b| {
         (apis[a].path.as_str(), apis[a].method).cmp(&(apis[b].path.as_str(), apis[b].method))
@@ -604,30 +669,35 @@ pub fn render(
     for (r, &a) in order.iter().enumerate() {
         rank[a] = r;
     }
-    let apis: Vec<ApiOut> = {
-        let mut slots: Vec<Option<ApiOut>> = apis.into_iter().map(Some).collect();
-        order.iter().map(|&a| slots[a].take().expect("each API once")).collect()
-    };
+    let mut slots: Vec<Option<ApiOut>> = apis.into_iter().map(Some).collect();
+    let apis = order.iter().map(|&a| slots[a].take().expect("each API once")).collect();
     for v in api_of_page.values_mut() {
         *v = rank[*v];
     }
+    Ok((apis, api_of_page))
+}
 
-    // Entries.
-    struct E<'a> {
-        page: usize,
-        row: &'a RowIn,
-        d: &'a Decision,
-        api: Option<usize>,
-        meaning: u16,
-    }
-    let mut entries: Vec<E> = Vec::new();
-    for &i in &used {
+/// Every row of the used pages with its decision and API, numbered by meaning (per code
+/// and sub-code flag, groups of message key and semantics by first appearance in page
+/// order) and sorted so a code's entries are contiguous, grouped by meaning.
+fn order_entries<'a>(
+    pages: &'a [PageIn],
+    decisions: &'a [Vec<Decision>],
+    used: &[usize],
+    api_of_page: &HashMap<usize, usize>,
+) -> Vec<EntryOut<'a>> {
+    let mut entries: Vec<EntryOut> = Vec::new();
+    for &i in used {
         for (row, d) in pages[i].rows.iter().zip(&decisions[i]) {
-            entries.push(E { page: i, row, d, api: api_of_page.get(&i).copied(), meaning: 0 });
+            entries.push(EntryOut {
+                page: i,
+                row,
+                d,
+                api: api_of_page.get(&i).copied(),
+                meaning: 0,
+            });
         }
     }
-    // Meanings: per (code, is_sub), groups of (message key, category, action, token) by
-    // first appearance in page order.
     let mut meaning_ids: HashMap<(u32, bool, String, String, String, String), u16> = HashMap::new();
     let mut next: HashMap<(u32, bool), u16> = HashMap::new();
     for e in &mut entries {
@@ -655,41 +725,32 @@ pub fn render(
             b.row.line,
         ))
     });
+    entries
+}
 
-    if !problems.is_empty() {
-        return Err(err(problems.join("\n")));
-    }
-
+fn count(
+    pages: usize,
+    pages_used: usize,
+    apis: &[ApiOut],
+    entries: &[EntryOut],
+    generic_codes: &[u32],
+) -> Counts {
     let mut codes: Vec<u32> = entries.iter().map(|e| e.row.code).collect();
     codes.dedup();
-    let counts = Counts {
-        pages: pages.len(),
-        pages_used: used.len(),
+    Counts {
+        pages,
+        pages_used,
         apis: apis.len(),
         entries: entries.len(),
         entries_without_api: entries.iter().filter(|e| e.api.is_none()).count(),
         codes: codes.len(),
         codes_not_generic: codes.iter().filter(|c| generic_codes.binary_search(c).is_err()).count(),
-    };
-
-    let mut s = Strings::default();
-    let mut body = String::new();
-    let _ = writeln!(body, "pub(super) static PAGES: [Source; {}] = [", used.len());
-    for &i in &used {
-        let p = &pages[i];
-        let _ = writeln!(
-            body,
-            "    Source {{ file: {}, title: {}, url: {}, updated: {:?}, language: Language::Zh }},",
-            s.get(&format!("{sources_dir}/{}", p.path)),
-            s.get(&p.title),
-            s.get(&p.source_url),
-            p.updated
-        );
     }
-    body.push_str("];\n\n");
+}
 
-    // API entries, grouped by API, by code then page and line.
-    let mut per_api: Vec<Vec<usize>> = vec![Vec::new(); apis.len()];
+/// Each API's entries (indices into `entries`), by code then page and line.
+fn entries_per_api(pages: &[PageIn], entries: &[EntryOut], n_apis: usize) -> Vec<Vec<usize>> {
+    let mut per_api: Vec<Vec<usize>> = vec![Vec::new(); n_apis];
     for (k, e) in entries.iter().enumerate() {
         if let Some(a) = e.api {
             per_api[a].push(k);
@@ -705,20 +766,124 @@ pub fn render(
             ))
         });
     }
+    per_api
+}
 
+fn emit_pages(body: &mut String, s: &mut Strings, pages: &[PageIn], used: &[usize], dir: &str) {
+    let _ = writeln!(body, "pub(super) static PAGES: [Source; {}] = [", used.len());
+    for &i in used {
+        let p = &pages[i];
+        let _ = writeln!(
+            body,
+            "    Source {{ file: {}, title: {}, url: {}, updated: {:?}, language: Language::Zh }},",
+            s.get(&format!("{dir}/{}", p.path)),
+            s.get(&p.title),
+            s.get(&p.source_url),
+            p.updated
+        );
+    }
+    body.push_str("];\n\n");
+}
+
+fn scopes_expr(list: &[(String, String)], s: &mut Strings) -> String {
+    if list.is_empty() {
+        return "&[]".to_owned();
+    }
+    let items: Vec<String> = list
+        .iter()
+        .map(|(id, name)| format!("Scope {{ id: {}, name: {} }}", s.get(id), s.get(name)))
+        .collect();
+    format!("&[{}]", items.join(", "))
+}
+
+fn links_expr(advice: &str, s: &mut Strings) -> String {
+    let links = doc::links(advice);
+    if links.is_empty() {
+        return "&[]".to_owned();
+    }
+    let items: Vec<String> = links
+        .iter()
+        .map(|l| format!("Link {{ text: {}, url: {} }}", s.get(l.text), s.get(l.url)))
+        .collect();
+    format!("&[{}]", items.join(", "))
+}
+
+fn emit_api_entries(body: &mut String, per_api: &[Vec<usize>]) {
+    let n_refs: usize = per_api.iter().map(Vec::len).sum();
+    let _ = writeln!(body, "pub(super) static API_ENTRIES: [&Entry; {n_refs}] = [");
+    for list in per_api {
+        let refs: Vec<String> = list.iter().map(|k| format!("&ENTRIES[{k}]")).collect();
+        for chunk in refs.chunks(8) {
+            let _ = writeln!(body, "    {},", chunk.join(", "));
+        }
+    }
+    body.push_str("];\n\n");
+}
+
+/// The routing trie over path shapes: literal segments by FNV-1a hash (the order the
+/// runtime's search uses), one parameter child, the APIs ending at a node by method.
+fn emit_routes(body: &mut String, apis: &[ApiOut]) {
+    let mut nodes: Vec<Node> = vec![Node::default()];
+    for (a, api) in apis.iter().enumerate() {
+        let mut at = 0;
+        for seg in shape(&api.path) {
+            let child = match seg {
+                Some(lit) => nodes[at].literals.get(lit).copied(),
+                None => nodes[at].param,
+            };
+            at = match child {
+                Some(c) => c,
+                None => {
+                    nodes.push(Node::default());
+                    let c = nodes.len() - 1;
+                    match seg {
+                        Some(lit) => {
+                            nodes[at].literals.insert(lit.to_owned(), c);
+                        }
+                        None => nodes[at].param = Some(c),
+                    }
+                    c
+                }
+            };
+        }
+        nodes[at].apis.push(a);
+    }
+    let _ = writeln!(body, "pub(super) static ROUTES: [RouteNode; {}] = [", nodes.len());
+    for n in &nodes {
+        let mut sorted: Vec<(u64, &String, &usize)> =
+            n.literals.iter().map(|(k, v)| (fnv1a(k), k, v)).collect();
+        sorted.sort();
+        let lits: Vec<String> =
+            sorted.iter().map(|(h, k, v)| format!("({h:#x}, {k:?}, {v})")).collect();
+        let mut node_apis = n.apis.clone();
+        node_apis.sort_by_key(|&a| apis[a].method);
+        let refs: Vec<String> = node_apis.iter().map(|a| format!("&APIS[{a}]")).collect();
+        let _ = writeln!(
+            body,
+            "    RouteNode {{ literals: &[{}], param: {:?}, apis: &[{}] }},",
+            lits.join(", "),
+            n.param,
+            refs.join(", ")
+        );
+    }
+    body.push_str("];\n");
+}
+
+/// The Rust expression of a parsed rate limit: `None`, special, or its windows.
+fn rate_limit_expr(rate_limit: Option<Option<[Option<u32>; 4]>>) -> String {
+    match rate_limit {
+        None => "None".to_owned(),
+        Some(None) => "Some(RateLimit::Special)".to_owned(),
+        Some(Some([s, m, h, d])) => format!(
+            "Some(RateLimit::Windows {{ per_second: {s:?}, per_minute: {m:?}, per_hour: {h:?}, per_day: {d:?} }})"
+        ),
+    }
+}
+
+fn emit_apis(body: &mut String, s: &mut Strings, apis: &[ApiOut], per_api: &[Vec<usize>]) {
     let _ = writeln!(body, "pub(super) static APIS: [Api; {}] = [", apis.len());
     let mut start = 0;
-    for (a, api) in apis.iter().enumerate() {
-        let scopes = |list: &[(String, String)], s: &mut Strings| -> String {
-            if list.is_empty() {
-                return "&[]".to_owned();
-            }
-            let items: Vec<String> = list
-                .iter()
-                .map(|(id, name)| format!("Scope {{ id: {}, name: {} }}", s.get(id), s.get(name)))
-                .collect();
-            format!("&[{}]", items.join(", "))
-        };
+    for (api, own) in apis.iter().zip(per_api) {
         let app_types: Vec<String> =
             api.app_types.iter().map(|t| format!("AppType::{t}")).collect();
         let _ = writeln!(
@@ -730,37 +895,34 @@ pub fn render(
             api.page,
             api.rate_limit,
             app_types.join(", "),
-            scopes(&api.scopes, &mut s),
-            scopes(&api.field_scopes, &mut s),
-            per_api[a].len()
+            scopes_expr(&api.scopes, s),
+            scopes_expr(&api.field_scopes, s),
+            own.len()
         );
-        start += per_api[a].len();
+        start += own.len();
     }
     body.push_str("];\n\n");
+}
 
+fn emit_entries(
+    body: &mut String,
+    s: &mut Strings,
+    entries: &[EntryOut],
+    page_slot: &HashMap<usize, usize>,
+) {
     let _ = writeln!(body, "pub(super) static CODES: [u32; {}] = [", entries.len());
     for chunk in entries.chunks(12) {
         let cs: Vec<String> = chunk.iter().map(|e| e.row.code.to_string()).collect();
         let _ = writeln!(body, "    {},", cs.join(", "));
     }
     body.push_str("];\n\n");
-
     let _ = writeln!(
         body,
         "// e(code, message, advice, page, line, links, category, action, token, http_status, reason, api, parent, meaning)"
     );
     let _ = writeln!(body, "pub(super) static ENTRIES: [Entry; {}] = [", entries.len());
-    for e in &entries {
-        let links = doc::links(&e.row.advice);
-        let links = if links.is_empty() {
-            "&[]".to_owned()
-        } else {
-            let items: Vec<String> = links
-                .iter()
-                .map(|l| format!("Link {{ text: {}, url: {} }}", s.get(l.text), s.get(l.url)))
-                .collect();
-            format!("&[{}]", items.join(", "))
-        };
+    for e in entries {
+        let links = links_expr(&e.row.advice, s);
         let token = match e.d.token {
             Some(t) => format!("Some(TokenKind::{t:?})"),
             None => "None".to_owned(),
@@ -789,74 +951,11 @@ pub fn render(
         );
     }
     body.push_str("];\n\n");
+}
 
-    let n_refs: usize = per_api.iter().map(Vec::len).sum();
-    let _ = writeln!(body, "pub(super) static API_ENTRIES: [&Entry; {n_refs}] = [");
-    for list in &per_api {
-        if list.is_empty() {
-            continue;
-        }
-        let refs: Vec<String> = list.iter().map(|k| format!("&ENTRIES[{k}]")).collect();
-        for chunk in refs.chunks(8) {
-            let _ = writeln!(body, "    {},", chunk.join(", "));
-        }
-    }
-    body.push_str("];\n\n");
-
-    // Routing trie.
-    #[derive(Default)]
-    struct Node {
-        literals: BTreeMap<String, usize>,
-        param: Option<usize>,
-        apis: Vec<usize>,
-    }
-    let mut nodes: Vec<Node> = vec![Node::default()];
-    for (a, api) in apis.iter().enumerate() {
-        let mut at = 0;
-        for seg in shape(&api.path) {
-            let child = match seg {
-                Some(lit) => nodes[at].literals.get(lit).copied(),
-                None => nodes[at].param,
-            };
-            let child = match child {
-                Some(c) => c,
-                None => {
-                    nodes.push(Node::default());
-                    let c = nodes.len() - 1;
-                    match seg {
-                        Some(lit) => {
-                            nodes[at].literals.insert(lit.to_owned(), c);
-                        }
-                        None => nodes[at].param = Some(c),
-                    }
-                    c
-                }
-            };
-            at = child;
-        }
-        nodes[at].apis.push(a);
-    }
-    let _ = writeln!(body, "pub(super) static ROUTES: [RouteNode; {}] = [", nodes.len());
-    for n in &nodes {
-        // Sorted by FNV-1a hash, then bytes: the order the runtime's search uses.
-        let mut sorted: Vec<(u64, &String, &usize)> =
-            n.literals.iter().map(|(k, v)| (fnv1a(k), k, v)).collect();
-        sorted.sort();
-        let lits: Vec<String> =
-            sorted.iter().map(|(h, k, v)| format!("({h:#x}, {k:?}, {v})")).collect();
-        let mut node_apis = n.apis.clone();
-        node_apis.sort_by_key(|&a| apis[a].method);
-        let refs: Vec<String> = node_apis.iter().map(|a| format!("&APIS[{a}]")).collect();
-        let _ = writeln!(
-            body,
-            "    RouteNode {{ literals: &[{}], param: {:?}, apis: &[{}] }},",
-            lits.join(", "),
-            n.param,
-            refs.join(", ")
-        );
-    }
-    body.push_str("];\n");
-
+/// The file's header: where it comes from, its counts, its imports and the entry
+/// constructor.
+fn header(counts: &Counts, sources_dir: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -883,10 +982,5 @@ pub fn render(
          const fn e(\n    code: u32,\n    message: &'static str,\n    advice_zh: &'static str,\n    source: &'static Source,\n    line: u32,\n    links: &'static [Link],\n    category: Category,\n    action: Action,\n    token: Option<TokenKind>,\n    http_status: Option<u16>,\n    reason: &'static str,\n    api: Option<&'static Api>,\n    parent: Option<u32>,\n    meaning: u16,\n) -> Entry {\n    \
          Entry { code, message, advice_zh, source, line, english: None, links, category, action, token, http_status, reason, api, parent, meaning }\n}\n\n",
     );
-    for (i, text) in s.list.iter().enumerate() {
-        let _ = writeln!(out, "const S{i}: &str = {text:?};");
-    }
-    out.push('\n');
-    out.push_str(&body);
-    Ok((out, counts))
+    out
 }
