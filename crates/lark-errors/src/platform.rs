@@ -157,7 +157,7 @@ pub mod code {
 
     /// The codes above but [`OK`]: the ones a client meets whatever API it calls (the
     /// token endpoints, rate limits, tokens, scopes), in code order. `larkerr search`
-    /// ranks them first among equally relevant results.
+    /// gives them a head start over other results of a text query.
     ///
     /// ```
     /// use lark_errors::platform::code;

@@ -49,13 +49,15 @@ pub struct Cli {
 enum Command {
     /// Explain error codes: message, meaning, what to do, advice.
     Explain(explain::Args),
-    /// Search codes, messages and advice (English and Chinese).
+    /// Search the whole catalog: codes, messages, meanings, advice, API titles.
     Search(search::Args),
-    /// List the catalog, filtered by category, action, token or retryability.
+    /// List the catalog, filtered by category, action, token, retryability, API, area or
+    /// HTTP status.
     List(list::Args),
     /// Diagnose a response: a JSON body, or a raw HTTP response as `curl -i` prints it.
     Classify(classify::Args),
-    /// Export the whole catalog with its semantics as JSON, CSV or Markdown.
+    /// Export the whole catalog (generic page, APIs, per-API entries) as JSON, CSV or
+    /// Markdown.
     Export(export::Args),
     /// Print a shell completion script.
     Completions(completions::Args),

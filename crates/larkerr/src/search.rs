@@ -479,7 +479,9 @@ fn rank(query: &str) -> Vec<Hit> {
         hits.extend(score_entry(entry, &q.entry_text(entry)));
     }
     // Per-API entries, grouped by code and message.
-    let mut groups: HashMap<(u32, &'static str), usize> = HashMap::new();
+    // Keyed by code (entries come in code order, so a code's groups are few): the
+    // messages seen and their results.
+    let mut groups: HashMap<u32, Vec<(&'static str, usize)>> = HashMap::new();
     let mut previous: Option<(&'static Entry, EntryText)> = None;
     for entry in catalog::api_entries() {
         let reuse = previous.as_ref().is_some_and(|(p, _)| same_text(p, entry));
@@ -488,8 +490,9 @@ fn rank(query: &str) -> Vec<Hit> {
         }
         let Some((_, text)) = &previous else { continue };
         let Some(hit) = score_entry(entry, text) else { continue };
-        match groups.get(&(entry.code(), entry.message())) {
-            Some(&i) => {
+        let seen = groups.entry(entry.code()).or_default();
+        match seen.iter().find(|(m, _)| *m == entry.message()).map(|&(_, i)| i) {
+            Some(i) => {
                 let group: &mut Hit = &mut hits[i];
                 let Target::Entry { entry: best, others } = &mut group.target else { continue };
                 if hit.score > group.score {
@@ -502,7 +505,7 @@ fn rank(query: &str) -> Vec<Hit> {
                 }
             }
             None => {
-                groups.insert((entry.code(), entry.message()), hits.len());
+                seen.push((entry.message(), hits.len()));
                 hits.push(hit);
             }
         }
