@@ -7,7 +7,7 @@
 //! description and the library's glosses: "rate limit", "token expired", "限流"), then
 //! the reason of its classification, then its API's title or path, then the advice (a
 //! little more for each further occurrence). A word not found as written is tried
-//! without an English `-s`, `-d` or `-ed` ending, for a little less. The whole query
+//! without an English `-s` or `-ed` ending, for a little less. The whole query
 //! in the message or in a gloss of the entry's meaning adds a bonus, and so does being
 //! one of the codes every client meets ([`lark_errors::platform::code::WELL_KNOWN`]).
 //!
@@ -15,10 +15,13 @@
 //! a query word, then the generic page's entries, then per-API entries and APIs. The
 //! per-API entries with the same code and message are one result, listing their APIs.
 //!
-//! Each query costs one pass over the catalog's text; per-API entries that repeat the
-//! previous entry's text (the same error documented on many pages) reuse its score.
+//! Each query reads each distinct text of the catalog once: lower-cased into one
+//! buffer searched once per query form ([`TextIndex`]); per-API entries that repeat
+//! the previous entry's text (the same error documented on many pages) reuse its score.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Write};
 
 use lark_errors::catalog::{self, Api};
@@ -89,7 +92,7 @@ const STEM_PENALTY: u32 = 10;
 /// A query word, lower-cased, and how to find it.
 struct Word {
     text: String,
-    /// The word without an English ending (`expired` → `expire`, `limits` → `limit`).
+    /// The word without an English ending (`expired` → `expir`, `limits` → `limit`).
     stems: Vec<Word>,
     /// The word's value when it is all digits (a code or a code prefix).
     number: Option<(u64, u32)>,
@@ -98,9 +101,39 @@ struct Word {
     unicode_case: bool,
     /// The word has ASCII letters: search ignoring ASCII case.
     ascii_case: bool,
+    /// The offset of the word's rarest byte in English text (see [`rarest`]), which
+    /// the ASCII search looks for first.
+    rare: usize,
     finder: memchr::memmem::Finder<'static>,
     /// Which category, action and token words the word occurs in.
     meanings: Meanings,
+    /// The word's place among the query's forms (see [`TextIndex`]).
+    form: usize,
+}
+
+/// A multiplicative hasher for addresses (FxHash's step): the keys are not chosen by
+/// anyone, so no defence against collisions is needed, and hashing stays a few cycles.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
 }
 
 impl Word {
@@ -121,37 +154,20 @@ impl Word {
                 .flatten();
         let ascii_case = text.bytes().any(|b| b.is_ascii_alphabetic());
         let finder = memchr::memmem::Finder::new(text.as_bytes()).into_owned();
+        let rare = rarest(text.as_bytes());
         let mut word = Word {
             text,
+            rare,
             stems: Vec::new(),
             number,
             unicode_case,
             ascii_case,
             finder,
             meanings: Meanings::default(),
+            form: 0,
         };
         word.meanings = Meanings::of(&word);
         word
-    }
-
-    /// The first occurrence of the word in `hay` that starts a word, else the first
-    /// occurrence, with whether it starts a word.
-    fn find(&self, hay: &str) -> Option<(usize, bool)> {
-        let mut first = None;
-        for at in self.positions(hay) {
-            let start = self.unicode_case
-                || hay[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-            if start {
-                return Some((at, true));
-            }
-            first.get_or_insert((at, false));
-        }
-        first
-    }
-
-    /// How many times the word occurs in `hay` (at most 9: more do not count).
-    fn count(&self, hay: &str) -> u32 {
-        self.positions(hay).take(9).count() as u32
     }
 
     /// Byte offsets in `hay` where the word occurs, ignoring case. Every offset is a
@@ -171,7 +187,15 @@ impl Word {
         if !self.ascii_case {
             return Positions::Exact(self.finder.find_iter(hay.as_bytes()));
         }
-        Positions::Ascii { hay: hay.as_bytes(), word: w, upper: w[0].to_ascii_uppercase(), from: 0 }
+        let at = self.rare;
+        Positions::Ascii {
+            hay: hay.as_bytes(),
+            word: w,
+            at,
+            lower: w[at],
+            upper: w[at].to_ascii_uppercase(),
+            from: 0,
+        }
     }
 
     fn occurs(&self, hay: &str) -> bool {
@@ -198,11 +222,13 @@ enum Positions<'h> {
     Empty,
     Lower(std::vec::IntoIter<usize>),
     Exact(memchr::memmem::FindIter<'h, 'h>),
-    /// ASCII case-insensitive: candidates by the first byte in either case (a
-    /// vectorised search), then a comparison.
+    /// ASCII case-insensitive: candidates by the word's rarest byte (`at`) in either
+    /// case (a vectorised search), then a comparison of the whole word.
     Ascii {
         hay: &'h [u8],
         word: &'h [u8],
+        at: usize,
+        lower: u8,
         upper: u8,
         from: usize,
     },
@@ -216,13 +242,14 @@ impl Iterator for Positions<'_> {
             Positions::Empty => None,
             Positions::Lower(it) => it.next(),
             Positions::Exact(it) => it.next(),
-            Positions::Ascii { hay, word, upper, from } => {
+            Positions::Ascii { hay, word, at, lower, upper, from } => {
+                // `from` is where the next word may start; its rare byte is `at` later.
                 while *from + word.len() <= hay.len() {
-                    let window = &hay[*from..=hay.len() - word.len()];
-                    let at = *from + memchr::memchr2(word[0], *upper, window)?;
-                    *from = at + 1;
-                    if hay[at..at + word.len()].eq_ignore_ascii_case(word) {
-                        return Some(at);
+                    let window = &hay[*from + *at..=hay.len() - word.len() + *at];
+                    let start = *from + memchr::memchr2(*lower, *upper, window)?;
+                    *from = start + 1;
+                    if hay[start..start + word.len()].eq_ignore_ascii_case(word) {
+                        return Some(start);
                     }
                 }
                 None
@@ -231,19 +258,36 @@ impl Iterator for Positions<'_> {
     }
 }
 
-/// A word without an English inflection ending, for words of five letters or more.
+/// The offset of the byte of `word` least frequent in English text: letters by their
+/// usual frequency, spaces commonest, other ASCII (digits, `_`, punctuation) rarer than
+/// any letter. The first of equals.
+fn rarest(word: &[u8]) -> usize {
+    const BY_FREQUENCY: &[u8] = b" etaoinshrdlcumwfgypbvkjxqz";
+    let rank = |b: u8| match BY_FREQUENCY.iter().position(|&f| f == b.to_ascii_lowercase()) {
+        Some(i) => i,
+        None => BY_FREQUENCY.len(),
+    };
+    let mut best = 0;
+    for (i, &b) in word.iter().enumerate() {
+        // Only ASCII bytes: a multi-byte character's bytes are not searched alone.
+        if b.is_ascii() && (!word[best].is_ascii() || rank(b) > rank(word[best])) {
+            best = i;
+        }
+    }
+    best
+}
+
+/// The word without an English inflection ending (`-ed`, `-s`), for words of five
+/// letters or more.
 fn stems(word: &str) -> Vec<String> {
     if word.len() < 5 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
         return Vec::new();
     }
-    let mut out = Vec::new();
-    if let Some(base) = word.strip_suffix("ed") {
-        out.push(format!("{base}e"));
-        out.push(base.to_owned());
-    } else if let Some(base) = word.strip_suffix('s') {
-        out.push(base.to_owned());
+    // One stem, which also finds the other forms: `expir` finds expire, expires.
+    match word.strip_suffix("ed").or_else(|| word.strip_suffix('s')) {
+        Some(base) => vec![base.to_owned()],
+        None => Vec::new(),
     }
-    out
 }
 
 /// Which category, action and token words a query word occurs in.
@@ -282,6 +326,146 @@ fn index<T: PartialEq>(all: &[T], x: T) -> Option<usize> {
     all.iter().position(|y| *y == x)
 }
 
+/// What one form of the query found in one text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Occurrence {
+    /// The first occurrence that starts a word, else the first, with whether it does.
+    first: Option<(usize, bool)>,
+    /// How many occurrences (at most 9: more do not count).
+    count: u8,
+}
+
+/// The catalog's texts as searched for every form of the query (each word, its stem,
+/// the whole phrase). Each distinct text (by address: the catalog shares its texts, a
+/// classification's reason among hundreds of entries, an advice among the pages that
+/// repeat it) is lower-cased once into one buffer, and each form is searched for once
+/// over the whole buffer; the matches are then mapped back to their texts. So a query
+/// reads the catalog's text once per form, with no per-text set-up.
+struct TextIndex {
+    /// Per form, its lower-cased text.
+    finders: Vec<memchr::memmem::Finder<'static>>,
+    /// A form has letters with case outside ASCII: lower-case texts fully (slower).
+    unicode: bool,
+    /// Text (address, length) → its number.
+    ids: HashMap<(usize, usize), u32, BuildHasherDefault<AddressHasher>>,
+    /// Per text number, where it starts in `lower`.
+    starts: Vec<usize>,
+    /// Every text, lower-cased, each followed by a NUL (no form contains one, so no
+    /// match spans two texts, and a text's start is a word start).
+    lower: Vec<u8>,
+    /// `finders.len()` occurrences per text.
+    found: Vec<Occurrence>,
+}
+
+impl TextIndex {
+    fn new(forms: &[&Word]) -> TextIndex {
+        TextIndex {
+            finders: forms
+                .iter()
+                .map(|w| memchr::memmem::Finder::new(w.text.as_bytes()).into_owned())
+                .collect(),
+            unicode: forms.iter().any(|w| w.unicode_case),
+            ids: HashMap::default(),
+            starts: Vec::new(),
+            lower: Vec::new(),
+            found: Vec::new(),
+        }
+    }
+
+    /// Adds every searchable text of the catalog and searches them.
+    fn build(&mut self) {
+        // About as many distinct texts as the catalog has: no rehashing.
+        self.ids.reserve(16_384);
+        self.lower.reserve(1 << 20);
+        for e in lark_errors::entries().iter().chain(catalog::api_entries()) {
+            for text in [e.message(), e.reason(), e.advice_zh(), e.advice_en().unwrap_or("")] {
+                self.add(text);
+            }
+        }
+        for api in catalog::apis() {
+            self.add(api.title());
+            self.add(api.path());
+        }
+        self.search();
+    }
+
+    /// Adds `text` (once) to the buffer.
+    fn add(&mut self, text: &'static str) {
+        let key = (text.as_ptr() as usize, text.len());
+        if text.is_empty() || self.ids.contains_key(&key) {
+            return;
+        }
+        self.ids.insert(key, self.starts.len() as u32);
+        self.starts.push(self.lower.len());
+        let at = self.lower.len();
+        if self.unicode {
+            self.lower.extend_from_slice(text.to_lowercase().as_bytes());
+        } else {
+            self.lower.extend_from_slice(text.as_bytes());
+            self.lower[at..].make_ascii_lowercase();
+        }
+        self.lower.push(0);
+    }
+
+    /// Searches the buffer for every form.
+    fn search(&mut self) {
+        let forms = self.finders.len();
+        self.found = vec![Occurrence::default(); self.starts.len() * forms];
+        for (form, finder) in self.finders.iter().enumerate() {
+            for at in finder.find_iter(&self.lower) {
+                let text = self.starts.partition_point(|&s| s <= at) - 1;
+                let starts = starts_word(&self.lower, at);
+                let found = &mut self.found[text * forms + form];
+                if found.count == 9 {
+                    continue;
+                }
+                found.count += 1;
+                let at = at - self.starts[text];
+                match found.first {
+                    Some((_, true)) => {}
+                    Some(_) if !starts => {}
+                    _ => found.first = Some((at, starts)),
+                }
+            }
+        }
+    }
+
+    /// What form `form` found in `text` (added by [`build`](Self::build), or now).
+    fn get(&mut self, text: &'static str, form: usize) -> Occurrence {
+        let key = (text.as_ptr() as usize, text.len());
+        let id = match self.ids.get(&key) {
+            Some(&id) => id as usize,
+            None if text.is_empty() => return Occurrence::default(),
+            None => {
+                // Not a text `build` knows: search it alone.
+                let mut one = TextIndex {
+                    finders: self.finders.clone(),
+                    unicode: self.unicode,
+                    ids: HashMap::default(),
+                    starts: Vec::new(),
+                    lower: Vec::new(),
+                    found: Vec::new(),
+                };
+                one.add(text);
+                one.search();
+                return one.found.get(form).copied().unwrap_or_default();
+            }
+        };
+        self.found.get(id * self.finders.len() + form).copied().unwrap_or_default()
+    }
+}
+
+/// Whether position `at` of the UTF-8 text `text` starts a word: no letter or digit
+/// just before it.
+fn starts_word(text: &[u8], at: usize) -> bool {
+    let before = &text[at.saturating_sub(4)..at];
+    // The last character before `at`, from at most its four bytes.
+    let last = (0..before.len())
+        .find_map(|i| std::str::from_utf8(&before[i..]).ok())
+        .and_then(|s| s.chars().next_back());
+    last.is_none_or(|c| !c.is_alphanumeric())
+}
+
 /// The query, prepared once.
 struct Query {
     words: Vec<Word>,
@@ -290,22 +474,56 @@ struct Query {
     /// Whether the phrase occurs in a gloss of each category and action.
     phrase_categories: Vec<bool>,
     phrase_actions: Vec<bool>,
+    /// Per word: whether some API's title or path has it (set by [`api_fields`]).
+    in_some_api: Vec<bool>,
+    /// The catalog's texts as searched for the query's forms.
+    index: RefCell<TextIndex>,
 }
 
 impl Query {
     fn new(query: &str) -> Query {
-        let words: Vec<Word> = query.split_whitespace().map(Word::new).collect();
-        let phrase = (words.len() > 1)
+        let mut words: Vec<Word> = query.split_whitespace().map(Word::new).collect();
+        let mut phrase = (words.len() > 1)
             .then(|| Word::plain(&query.split_whitespace().collect::<Vec<_>>().join(" ")));
+        // Number the forms: each word, then its stems; the phrase last.
+        let mut n = 0;
+        for w in &mut words {
+            w.form = n;
+            n += 1;
+            for stem in &mut w.stems {
+                stem.form = n;
+                n += 1;
+            }
+        }
+        if let Some(p) = &mut phrase {
+            p.form = n;
+        }
+        let forms: Vec<&Word> = words
+            .iter()
+            .flat_map(|w| std::iter::once(w).chain(&w.stems))
+            .chain(phrase.as_ref())
+            .collect();
+        let index = RefCell::new(TextIndex::new(&forms));
         let in_glosses =
             |glosses: &[&str]| phrase.as_ref().is_some_and(|p| glosses.iter().any(|g| p.occurs(g)));
         let phrase_categories = Category::ALL.iter().map(|c| in_glosses(c.glosses())).collect();
         let phrase_actions = Action::ALL.iter().map(|a| in_glosses(a.glosses())).collect();
-        Query { words, phrase, phrase_categories, phrase_actions }
+        let in_some_api = vec![true; words.len()];
+        Query { words, phrase, phrase_categories, phrase_actions, in_some_api, index }
+    }
+
+    /// Where `form` first occurs in a catalog text ([`Word::find`], remembered).
+    fn find_in(&self, form: &Word, text: &'static str) -> Option<(usize, bool)> {
+        self.index.borrow_mut().get(text, form.form).first
+    }
+
+    /// How often `form` occurs in a catalog text (at most 9), remembered.
+    fn count_in(&self, form: &Word, text: &'static str) -> u32 {
+        u32::from(self.index.borrow_mut().get(text, form.form).count)
     }
 
     /// Where word `i` occurs best in `entry`'s own text (its API aside), and the score.
-    fn word_in_entry(word: &Word, entry: &Entry) -> Option<(Field, u32)> {
+    fn word_in_entry(&self, word: &Word, entry: &Entry) -> Option<(Field, u32)> {
         if let Some(field) = word.code_field(entry.code()) {
             return Some((field, field.score()));
         }
@@ -313,7 +531,7 @@ impl Query {
         let forms =
             || std::iter::once((word, 0)).chain(word.stems.iter().map(|s| (s, STEM_PENALTY)));
         for (w, less) in forms() {
-            if let Some((_, start)) = w.find(entry.message()) {
+            if let Some((_, start)) = self.find_in(w, entry.message()) {
                 let bonus = if entry.message().len() == w.text.len() {
                     400
                 } else if start {
@@ -330,12 +548,13 @@ impl Query {
             }
         }
         for (w, less) in forms() {
-            if w.occurs(entry.reason()) {
+            if self.find_in(w, entry.reason()).is_some() {
                 return Some((Field::Reason, Field::Reason.score() - less));
             }
         }
         for (w, less) in forms() {
-            let n = w.count(entry.advice_en().unwrap_or("")) + w.count(entry.advice_zh());
+            let n = self.count_in(w, entry.advice_en().unwrap_or(""))
+                + self.count_in(w, entry.advice_zh());
             // Further occurrences count a little, so an entry about the word ranks above
             // one that mentions it in passing.
             if n > 0 {
@@ -347,40 +566,58 @@ impl Query {
 
     /// The score of `entry`'s own text: per word its best field (`None` when a word
     /// occurs nowhere in it, its API aside), the phrase bonus and the well-known bonus.
-    fn entry_text(&self, entry: &Entry) -> EntryText {
-        let words = self.words.iter().map(|w| Query::word_in_entry(w, entry)).collect();
-        let mut bonus = 0;
+    fn entry_text(&self, entry: &Entry, out: &mut EntryText) {
+        out.words.clear();
+        out.bonus = 0;
+        out.well_known = code::is_well_known(entry.code());
+        out.rejected = false;
+        for (i, w) in self.words.iter().enumerate() {
+            let found = self.word_in_entry(w, entry);
+            out.words.push(found);
+            // A word found nowhere rejects the entry unless some API's title or path
+            // has it: the other words need not be looked for.
+            if found.is_none() && !self.in_some_api[i] {
+                out.rejected = true;
+                return;
+            }
+        }
         if let Some(phrase) = &self.phrase {
             let in_meaning = index(Category::ALL, entry.category())
                 .is_some_and(|i| self.phrase_categories[i])
                 || index(Action::ALL, entry.action()).is_some_and(|i| self.phrase_actions[i]);
-            if in_meaning || phrase.occurs(entry.message()) {
-                bonus += PHRASE_BONUS;
+            if in_meaning || self.find_in(phrase, entry.message()).is_some() {
+                out.bonus += PHRASE_BONUS;
             }
         }
-        EntryText { words, bonus, well_known: code::is_well_known(entry.code()) }
     }
 }
 
 /// The score of an entry's own text, reusable by the next entry with the same text.
+#[derive(Default)]
 struct EntryText {
     words: Vec<Option<(Field, u32)>>,
     bonus: u32,
     /// One of the codes every client meets: a head start, unless the query is a code
     /// (a code prefix lists its family in code order).
     well_known: bool,
+    /// A word occurs nowhere in the entry or any API: not a result.
+    rejected: bool,
 }
 
 /// Whether two entries have the same searchable text (their APIs aside).
 fn same_text(a: &Entry, b: &Entry) -> bool {
+    // The catalog shares its texts: the same address is the same text, and only
+    // different addresses need comparing.
+    let same = |x: &str, y: &str| std::ptr::eq(x, y) || x == y;
     a.code() == b.code()
         && a.category() == b.category()
         && a.action() == b.action()
         && a.token() == b.token()
-        && a.message() == b.message()
-        && a.reason() == b.reason()
-        && a.advice_zh() == b.advice_zh()
-        && a.advice_en() == b.advice_en()
+        && same(a.message(), b.message())
+        && same(a.reason(), b.reason())
+        && same(a.advice_zh(), b.advice_zh())
+        && a.advice_en().zip(b.advice_en()).is_none_or(|(x, y)| same(x, y))
+        && a.advice_en().is_some() == b.advice_en().is_some()
 }
 
 /// What a result is.
@@ -413,11 +650,11 @@ fn api_fields(query: &Query) -> Vec<Vec<Option<u32>>> {
                 .iter()
                 .map(|api| {
                     let title = api.title();
-                    match w.find(title) {
+                    match query.find_in(w, title) {
                         Some(_) if title.len() == w.text.len() => Some(600),
                         Some((_, true)) => Some(300),
                         Some(_) => Some(200),
-                        None => w.occurs(api.path()).then_some(150),
+                        None => query.find_in(w, api.path()).map(|_| 150),
                     }
                 })
                 .collect()
@@ -436,11 +673,16 @@ fn api_index(api: &Api) -> Option<usize> {
 
 /// Ranks the catalog against `query`: tiers, then best first, ties in catalog order.
 fn rank(query: &str) -> Vec<Hit> {
-    let q = Query::new(query);
+    let mut q = Query::new(query);
+    q.index.borrow_mut().build();
     let api_scores = api_fields(&q);
+    q.in_some_api = api_scores.iter().map(|s| s.iter().any(Option::is_some)).collect();
     let mut hits = Vec::new();
 
     let score_entry = |entry: &'static Entry, text: &EntryText| -> Option<Hit> {
+        if text.rejected {
+            return None;
+        }
         let api = entry.api().and_then(api_index);
         let mut score = text.bonus;
         let mut first = None;
@@ -475,21 +717,22 @@ fn rank(query: &str) -> Vec<Hit> {
         })
     };
 
+    let mut text = EntryText::default();
     for entry in lark_errors::entries() {
-        hits.extend(score_entry(entry, &q.entry_text(entry)));
+        q.entry_text(entry, &mut text);
+        hits.extend(score_entry(entry, &text));
     }
     // Per-API entries, grouped by code and message.
     // Keyed by code (entries come in code order, so a code's groups are few): the
     // messages seen and their results.
     let mut groups: HashMap<u32, Vec<(&'static str, usize)>> = HashMap::new();
-    let mut previous: Option<(&'static Entry, EntryText)> = None;
+    let mut previous: Option<&'static Entry> = None;
     for entry in catalog::api_entries() {
-        let reuse = previous.as_ref().is_some_and(|(p, _)| same_text(p, entry));
-        if !reuse {
-            previous = Some((entry, q.entry_text(entry)));
+        if !previous.is_some_and(|p| same_text(p, entry)) {
+            q.entry_text(entry, &mut text);
+            previous = Some(entry);
         }
-        let Some((_, text)) = &previous else { continue };
-        let Some(hit) = score_entry(entry, text) else { continue };
+        let Some(hit) = score_entry(entry, &text) else { continue };
         let seen = groups.entry(entry.code()).or_default();
         match seen.iter().find(|(m, _)| *m == entry.message()).map(|&(_, i)| i) {
             Some(i) => {
@@ -831,8 +1074,25 @@ mod tests {
     }
 
     #[test]
+    fn the_ascii_search_starts_from_the_rarest_byte() {
+        assert_eq!(rarest(b"rate"), 0); // r is rarer than a, t, e
+        assert_eq!(rarest(b"limit"), 2); // m
+        assert_eq!(rarest(b"token"), 1 + 1); // k
+        assert_eq!(rarest(b"app_id"), 3);
+        assert_eq!(rarest("权限token".as_bytes()), 6 + 2);
+        for (word, hay, at) in [
+            ("token", "an access TOKEN, a token", Some(10)),
+            ("app_id", "the APP_ID or app_id", Some(4)),
+            ("zz", "z", None),
+            ("权限token", "无权限TOKEN", Some(3)),
+        ] {
+            assert_eq!(Word::plain(word).positions(hay).next(), at, "{word} in {hay}");
+        }
+    }
+
+    #[test]
     fn stems_drop_english_endings() {
-        assert_eq!(stems("expired"), ["expire", "expir"]);
+        assert_eq!(stems("expired"), ["expir"]);
         assert_eq!(stems("limits"), ["limit"]);
         assert!(stems("token").is_empty() && stems("权限过期").is_empty());
     }
@@ -861,15 +1121,28 @@ mod tests {
         assert_eq!(codes("DOESN’T MATCH")[0], 99991301);
         let word = Word::new("ÉLAN");
         assert!(word.unicode_case);
-        assert_eq!(word.count("un élan, un Élan"), 2);
+        assert_eq!(occurs(&word, "un élan, un Élan").count, 2);
         let word = Word::new("权限 Token");
         assert!(!word.unicode_case);
-        assert_eq!(word.count("无权限 TOKEN，权限 token"), 2);
+        assert_eq!(occurs(&word, "无权限 TOKEN，权限 token").count, 2);
         let word = Word::new("rate");
-        assert_eq!(word.find("operate at a rate"), Some((13, true)));
-        assert_eq!(word.find("operate"), Some((3, false)));
-        assert_eq!(word.find("RATE"), Some((0, true)));
-        assert_eq!(word.find("rat"), None);
+        assert_eq!(occurs(&word, "operate at a rate").first, Some((13, true)));
+        assert_eq!(occurs(&word, "operate").first, Some((3, false)));
+        assert_eq!(occurs(&word, "RATE").first, Some((0, true)));
+        assert_eq!(occurs(&word, "rat").first, None);
+        assert!(starts_word("a 权限".as_bytes(), 2) && !starts_word("x权限".as_bytes(), 1));
+        assert!(!starts_word("限ab".as_bytes(), 3) && starts_word("，ab".as_bytes(), 3));
+    }
+
+    /// What `word` finds in `text`, through the index `rank` uses.
+    fn occurs(word: &Word, text: &'static str) -> Occurrence {
+        let mut index = TextIndex::new(&[word]);
+        index.add(text);
+        index.search();
+        let built = index.get(text, 0);
+        // A text the index was not built with is searched alone, with the same result.
+        assert_eq!(TextIndex::new(&[word]).get(text, 0), built);
+        built
     }
 
     #[test]
