@@ -185,7 +185,7 @@ impl Word {
             return Positions::Lower(found.into_iter());
         }
         if !self.ascii_case {
-            return Positions::Exact(self.finder.find_iter(hay.as_bytes()));
+            return Positions::Exact(Box::new(self.finder.find_iter(hay.as_bytes())));
         }
         let at = self.rare;
         Positions::Ascii {
@@ -221,7 +221,7 @@ impl Word {
 enum Positions<'h> {
     Empty,
     Lower(std::vec::IntoIter<usize>),
-    Exact(memchr::memmem::FindIter<'h, 'h>),
+    Exact(Box<memchr::memmem::FindIter<'h, 'h>>),
     /// ASCII case-insensitive: candidates by the word's rarest byte (`at`) in either
     /// case (a vectorised search), then a comparison of the whole word.
     Ascii {
@@ -760,7 +760,7 @@ fn rank(query: &str) -> Vec<Hit> {
             let Some(s) = scores[a] else { continue 'apis };
             score += s;
         }
-        if q.phrase.as_ref().is_some_and(|p| p.occurs(api.title())) {
+        if q.phrase.as_ref().is_some_and(|p| q.find_in(p, api.title()).is_some()) {
             score += PHRASE_BONUS;
         }
         hits.push(Hit { target: Target::Api(api), score, tier: 2, first: Field::Api });
