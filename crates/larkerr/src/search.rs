@@ -377,9 +377,15 @@ impl TextIndex {
         // About as many distinct texts as the catalog has: no rehashing.
         self.ids.reserve(16_384);
         self.lower.reserve(1 << 20);
+        let mut previous: [&str; 4] = [""; 4];
         for e in lark_errors::entries().iter().chain(catalog::api_entries()) {
-            for text in [e.message(), e.reason(), e.advice_zh(), e.advice_en().unwrap_or("")] {
-                self.add(text);
+            let texts = [e.message(), e.reason(), e.advice_zh(), e.advice_en().unwrap_or("")];
+            for (text, before) in texts.into_iter().zip(&mut previous) {
+                // Neighbouring entries share most texts: skip the lookup for those.
+                if !std::ptr::eq(text, *before) {
+                    self.add(text);
+                    *before = text;
+                }
             }
         }
         for api in catalog::apis() {
