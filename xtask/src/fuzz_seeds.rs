@@ -13,6 +13,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use lark_errors::platform::code;
+
 /// Where the corpora go, relative to the workspace root.
 pub const CORPUS_DIR: &str = "fuzz/corpus";
 
@@ -45,6 +47,7 @@ pub fn corpora(root: &Path) -> Result<Corpora> {
     let api_pages = api_pages(root)?;
     Ok(vec![
         ("page_doc", page_doc(&pages)),
+        ("page_api_diff", page_api_diff(&api_pages)),
         ("page_api", named("api", api_pages)),
         ("page_diff", page_diff(&pages)),
         ("template", template(&responses)),
@@ -204,6 +207,34 @@ fn page_diff(pages: &[String]) -> Seeds {
     named("pair", seeds)
 }
 
+/// Folders of API pages for `page_api_diff`: `old \0 new`, pages separated by `\x1e`.
+/// Neighbouring vendored pages make small folders; the new folder moves them (pairing
+/// by API), drops a page (an API removed), cuts a page's last error row (a code
+/// removed) and upper-cases one (cosmetic and changed messages). Only pages of at most
+/// a sixth of `MAX_SEED_BYTES`, so that a seed (two folders of three) stays within it.
+fn page_api_diff(pages: &[Vec<u8>]) -> Seeds {
+    let pages: Vec<String> = pages
+        .iter()
+        .filter(|p| p.len() <= MAX_SEED_BYTES / 6)
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect();
+    let mut seeds = Vec::new();
+    for w in pages.windows(3).step_by(2) {
+        let (a, b, c) = (w[0].as_str(), w[1].as_str(), w[2].as_str());
+        let old = [a, b, c].join("\x1e");
+        // Moved: the same pages in another order.
+        seeds.push(format!("{old}\0{}", [c, a, b].join("\x1e")));
+        // One page removed, one with its last error row cut.
+        let cut: Vec<&str> = b.lines().collect();
+        let last_row = cut.iter().rposition(|l| l.contains(" | ")).unwrap_or(cut.len());
+        let cut = [&cut[..last_row], &cut[(last_row + 1).min(cut.len())..]].concat().join("\n");
+        seeds.push(format!("{old}\0{}", [a, cut.as_str()].join("\x1e")));
+        // Messages and advice upper-cased.
+        seeds.push(format!("{old}\0{}", [a.to_uppercase().as_str(), b, c].join("\x1e")));
+    }
+    named("folders", seeds.into_iter().map(String::into_bytes).collect())
+}
+
 fn responses(root: &Path) -> Result<Vec<Response>> {
     let text = fs::read_to_string(root.join("tests/fixtures/responses.jsonl"))?;
     let mut out = Vec::new();
@@ -315,7 +346,7 @@ fn extract_stream(root: &Path, responses: &[Response]) -> Result<Seeds> {
         ([1, 3, 5, 7], shapes.clone().into_bytes()),
         // One line with no newline: repeated, a line far longer than 64 KiB.
         ([1, 40, 0, 9], shapes.replace('\n', " ").into_bytes()),
-        ([1, 0, 200, 3], format!("{shapes}\0code=99991400").into_bytes()),
+        ([1, 0, 200, 3], format!("{shapes}\0code={}", code::FREQUENCY_LIMIT).into_bytes()),
     ] {
         let mut seed = control.to_vec();
         seed.extend_from_slice(&text);

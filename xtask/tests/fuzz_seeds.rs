@@ -46,4 +46,6 @@ fn seeds_are_made_from_the_data() {
     assert!(has("mock_config", "\"path\": \"/open-apis/im/v1/*\""));
     assert!(has("page_api", "HTTP Method"));
     assert!(has("page_diff", "\0"));
+    assert!(has("page_api_diff", "HTTP Method"));
+    assert!(has("page_api_diff", "\x1e"));
 }

@@ -2,11 +2,14 @@
 //!
 //! Read from TOML or JSON ([`Config::from_file`] picks by extension: `.json` is JSON,
 //! anything else TOML). Every field is optional; [`Config::default`] is one app
-//! (`cli_mock` / `mock_secret`), tokens valid for 7200 s, no rate limit, no faults.
+//! (`cli_mock` / `mock_secret`), tokens valid for 7200 s, the documented rate limits,
+//! no faults.
 //! Unknown fields are errors, so a typo does not silently disable a rule.
 //!
 //! ```toml
 //! seed = 42                      # seeds fault probabilities and issued token strings
+//! rate_limits = "documented"     # every API limited per app by its documented tier
+//!                                # (every window at once); "off": none
 //!
 //! [[apps]]
 //! app_id = "cli_mock"
@@ -18,9 +21,13 @@
 //! # expire_secs = 7200           # the `expire` told to clients (default: ttl_secs)
 //! require = true                 # business endpoints need `Authorization: Bearer ...`
 //!
-//! [rate_limit]                   # absent: no rate limit
-//! requests = 50                  # requests per window, per app and path
-//! window_secs = 1
+//! [[api_limits]]                 # replaces the tier of the APIs it names
+//! api = "POST /open-apis/im/v1/messages"   # or a path pattern: "/open-apis/im/v1/*"
+//! per_second = 5                 # per_minute, per_hour, per_day too; none: unlimited
+//!
+//! # [rate_limit]                 # one window for every API instead of the tiers
+//! # requests = 50                # requests per window, per app and API
+//! # window_secs = 1
 //!
 //! [[users]]                      # users who authorised an app (OAuth refresh)
 //! app_id = "cli_mock"            # the app they authorised (default: cli_mock)
@@ -30,6 +37,8 @@
 //! # refresh_ttl_secs = 604800    # life of each refresh token (then 20037)
 //! # revoked = true               # the starting refresh token was revoked: 20064
 //! # expired = true               # the starting refresh token has expired: 20037
+//! # access_token = "u-alice"     # a user_access_token the client starts with
+//! # access_expired = true        # ... already expired (99991677): refresh first
 //!
 //! [server]
 //! # header_read_timeout_secs = 10  # a client must send its headers within this
@@ -37,19 +46,26 @@
 //! # max_paths = 1000               # distinct paths counted one by one in the stats
 //!
 //! [[faults]]                     # the first rule that fires answers the request
-//! method = "POST"                # optional: any method when absent
-//! path = "/open-apis/im/v1/*"    # `*` matches any run of characters, `/` included
-//! code = 1500                    # any documented code
+//! api = "POST /open-apis/im/v1/messages"   # the API (template or concrete path)
+//! code = 230099                  # a code the API's page documents, or a generic one
+//! # sub_code = 11310             # a row of the code's sub-code table
 //! # message = "internal error"  # choose among the entries of a duplicated code
 //! # values = ["10.0.0.1"]        # placeholder values, in order (default "mock")
 //! # status = 500                 # HTTP status (default: the entry's known one, else 400)
-//! # scopes = ["im:message"]      # missing scopes (permission errors)
+//! # scopes = ["im:message"]      # missing scopes (default: the API's documented ones)
 //! # nth = 3                      # fire on the 3rd matching request only
 //! # probability = 0.25           # fire with this probability (seeded generator)
 //! # times = 2                    # fire at most this many times
-//! # limit = 50                   # 99991400 only: x-ogw-ratelimit-limit (default:
-//! #                              # rate_limit.requests, else 50)
-//! # reset_secs = 1               # 99991400 only: x-ogw-ratelimit-reset (default 1)
+//! # limit = 50                   # 99991400 only: x-ogw-ratelimit-limit (default: the
+//! #                              # API's shortest window, else rate_limit, else 50)
+//! # reset_secs = 1               # 99991400 only: x-ogw-ratelimit-reset (default: the
+//! #                              # seconds left in that window)
+//!
+//! [[faults]]                     # or a path pattern: each request is still routed to
+//! method = "GET"                 # its API (optional: any method when absent)
+//! path = "/open-apis/im/v1/*"    # `*` matches any run of characters, `/` included
+//! code = 1500                    # the routed API's entry of the code, else the generic one
+//! probability = 0.1
 //! ```
 //!
 //! Durations (`ttl_secs`, `expire_secs`, `window_secs`, the users' lifetimes, the header
@@ -77,6 +93,8 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use lark_errors::Entry;
+use lark_errors::catalog::{Api, Method, RateLimit};
 use serde::{Deserialize, Serialize};
 
 /// Everything the mock server can be told.
@@ -89,8 +107,15 @@ pub struct Config {
     pub apps: Vec<AppConfig>,
     /// How tokens are issued and checked.
     pub tokens: TokenConfig,
-    /// Requests allowed per window, per app and path; `None`: unlimited.
+    /// Whether every API is limited by its documented tier (the default), per app and
+    /// API, every window of the tier at once.
+    pub rate_limits: RateLimits,
+    /// One window for every API instead of the documented tiers, per app and API;
+    /// `None`: the tiers (see [`Config::rate_limits`]).
     pub rate_limit: Option<RateLimitConfig>,
+    /// Per-API limits replacing the tier of the APIs they name (the first that names an
+    /// API wins).
+    pub api_limits: Vec<ApiLimit>,
     /// Fault rules, in order: the first that fires answers the request.
     pub faults: Vec<FaultRule>,
     /// Users whose refresh tokens the OAuth token endpoint accepts.
@@ -111,7 +136,9 @@ impl Default for Config {
             seed: 0,
             apps: vec![AppConfig::default()],
             tokens: TokenConfig::default(),
+            rate_limits: RateLimits::Documented,
             rate_limit: None,
+            api_limits: Vec::new(),
             faults: Vec::new(),
             users: Vec::new(),
             server: ServerConfig::default(),
@@ -142,6 +169,12 @@ pub struct UserConfig {
     pub revoked: bool,
     /// The starting refresh token has expired (20037).
     pub expired: bool,
+    /// A user_access_token the client starts with (as if handed out by an earlier
+    /// sign-in), accepted for `access_ttl_secs` from the start unless `access_expired`.
+    pub access_token: Option<String>,
+    /// The starting `access_token` is already past its life: business endpoints answer
+    /// it with 99991677, so the client has to refresh.
+    pub access_expired: bool,
 }
 
 impl Default for UserConfig {
@@ -155,6 +188,8 @@ impl Default for UserConfig {
             refresh_ttl_secs: 7 * 86_400,
             revoked: false,
             expired: false,
+            access_token: None,
+            access_expired: false,
         }
     }
 }
@@ -237,7 +272,106 @@ impl Default for TokenConfig {
     }
 }
 
-/// A fixed-window rate limit per app and path.
+/// Whether the documented rate-limit tiers apply.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RateLimits {
+    /// Each API is limited per app by the tier its page documents (接口频率限制), every
+    /// window at once (1000/min *and* 50/s); "special" tiers and APIs without one are not
+    /// limited.
+    #[default]
+    Documented,
+    /// No API is limited but by `rate_limit` and `api_limits`.
+    Off,
+}
+
+/// The limit of the APIs one entry names, replacing their documented tier: every window
+/// given applies at once; none given: the APIs are not limited.
+///
+/// ```
+/// let c = lark_errors_mock::Config::from_toml_str(r#"
+///     [[api_limits]]
+///     api = "GET /open-apis/im/v1/chats"
+///     per_second = 5
+///     per_minute = 100
+/// "#).unwrap();
+/// assert_eq!(c.api_limits[0].per_second, Some(5));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ApiLimit {
+    /// The API: `METHOD /open-apis/...` (a template or a concrete path), or a path pattern
+    /// (`*` any run of characters) matched against the templates of every API.
+    pub api: String,
+    /// Requests per second.
+    #[serde(default)]
+    pub per_second: Option<u32>,
+    /// Requests per minute.
+    #[serde(default)]
+    pub per_minute: Option<u32>,
+    /// Requests per hour.
+    #[serde(default)]
+    pub per_hour: Option<u32>,
+    /// Requests per day.
+    #[serde(default)]
+    pub per_day: Option<u32>,
+}
+
+impl ApiLimit {
+    /// A limit of `per_second` requests a second for `api`.
+    pub fn per_second(api: impl Into<String>, per_second: u32) -> ApiLimit {
+        ApiLimit {
+            api: api.into(),
+            per_second: Some(per_second),
+            per_minute: None,
+            per_hour: None,
+            per_day: None,
+        }
+    }
+
+    /// The tier this entry gives its APIs, as the library builds one; `None` (no window
+    /// given): not limited.
+    ///
+    /// ```
+    /// let limit = lark_errors_mock::ApiLimit::per_second("GET /open-apis/im/v1/chats", 5);
+    /// assert_eq!(limit.tier().unwrap().to_string(), "5/s");
+    /// ```
+    pub fn tier(&self) -> Option<RateLimit> {
+        RateLimit::from_windows(self.per_second, self.per_minute, self.per_hour, self.per_day)
+    }
+
+    /// The APIs this entry names (validated: at least one).
+    pub(crate) fn apis(&self) -> Vec<&'static Api> {
+        match parse_api(&self.api) {
+            Ok(Some(api)) => vec![api],
+            Ok(None) => lark_errors::apis()
+                .iter()
+                .filter(|a| glob_match(self.api.as_bytes(), a.path().as_bytes()))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+/// `METHOD /path` (a template or a concrete path) names one API: `Ok(Some)`; a string
+/// without a method is a pattern: `Ok(None)`; a method and a path no API has: `Err`.
+pub(crate) fn parse_api(text: &str) -> Result<Option<&'static Api>, String> {
+    let text = text.trim();
+    let Some((method, path)) = text.split_once(' ') else {
+        return Ok(None);
+    };
+    let method: Method = method.parse().map_err(|e| format!("{text:?}: {e}"))?;
+    let path = path.trim();
+    // A template routes to itself (`:name` segments take the parameter branch).
+    match lark_errors::route(method, path) {
+        Some(api) => Ok(Some(api)),
+        None => Err(format!("{text:?} is not a documented API")),
+    }
+}
+
+/// A fixed-window rate limit for every API, per app and API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateLimitConfig {
@@ -260,14 +394,23 @@ fn one() -> u64 {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultRule {
+    /// The API the rule answers for: `METHOD /open-apis/...` (its template or a concrete
+    /// path); the body, HTTP status and message then come from that API's entry of
+    /// `code`. When set, `method` and `path` are not used.
+    #[serde(default)]
+    pub api: Option<String>,
     /// HTTP method to match (case-insensitive); any method when `None`.
     #[serde(default)]
     pub method: Option<String>,
     /// Path pattern; `*` matches any run of characters. Defaults to `*`.
     #[serde(default = "any_path")]
     pub path: String,
-    /// The documented error code to answer with.
+    /// The documented error code to answer with (the body's `code`).
     pub code: u32,
+    /// A row of `code`'s sub-code table (e.g. 11310 under 230099): the body's `code` is
+    /// still `code`, its `msg` the sub-code's (`..., ext=ErrCode: 11310; ErrMsg: ...`).
+    #[serde(default)]
+    pub sub_code: Option<u32>,
     /// For a code documented more than once, the message that picks the entry.
     #[serde(default)]
     pub message: Option<String>,
@@ -277,7 +420,9 @@ pub struct FaultRule {
     /// HTTP status; defaults to the entry's known status, else 400.
     #[serde(default)]
     pub status: Option<u16>,
-    /// Missing scopes, sent as `error.permission_violations` and listed in the message.
+    /// Missing scopes, sent as `error.permission_violations` and listed in the message;
+    /// for a scope error (an entry whose action is `request_scope`) without any, the
+    /// API's documented scopes ([`Api::scopes`]), else `mock:scope`.
     #[serde(default)]
     pub scopes: Vec<String>,
     /// Fire only on this matching request (1-based).
@@ -289,11 +434,12 @@ pub struct FaultRule {
     /// Fire at most this many times.
     #[serde(default)]
     pub times: Option<u64>,
-    /// For 99991400: the `x-ogw-ratelimit-limit` sent (default: `rate_limit.requests`,
-    /// else 50).
+    /// For 99991400: the `x-ogw-ratelimit-limit` sent (default: the limit of the
+    /// API's shortest window in force, else `rate_limit.requests`, else 50).
     #[serde(default)]
     pub limit: Option<u64>,
-    /// For 99991400: the `x-ogw-ratelimit-reset` sent, in seconds (default 1).
+    /// For 99991400: the `x-ogw-ratelimit-reset` sent, in seconds (default: the seconds
+    /// left in that window for the requesting app, else 1).
     #[serde(default)]
     pub reset_secs: Option<u64>,
 }
@@ -311,9 +457,11 @@ impl FaultRule {
     /// ```
     pub fn new(path: impl Into<String>, code: u32) -> FaultRule {
         FaultRule {
+            api: None,
             method: None,
             path: path.into(),
             code,
+            sub_code: None,
             message: None,
             values: Vec::new(),
             status: None,
@@ -324,6 +472,23 @@ impl FaultRule {
             limit: None,
             reset_secs: None,
         }
+    }
+
+    /// A rule answering every request to `api` (`METHOD /open-apis/...`) with `code`, as
+    /// that API's page documents it.
+    ///
+    /// ```
+    /// let rule = lark_errors_mock::FaultRule::api("POST /open-apis/im/v1/messages", 230099).sub_code(11310);
+    /// assert_eq!(rule.sub_code, Some(11310));
+    /// ```
+    pub fn api(api: impl Into<String>, code: u32) -> FaultRule {
+        FaultRule { api: Some(api.into()), ..FaultRule::new("*", code) }
+    }
+
+    /// Answer with this row of `code`'s sub-code table.
+    pub fn sub_code(mut self, sub_code: u32) -> FaultRule {
+        self.sub_code = Some(sub_code);
+        self
     }
 
     /// Only requests with this method.
@@ -356,18 +521,28 @@ impl FaultRule {
         self
     }
 
-    /// Whether the rule's method and path match a request.
+    /// Whether the rule's method and path match a request (rules without `api`).
     pub(crate) fn matches(&self, method: &str, path: &str) -> bool {
         self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
             && glob_match(self.path.as_bytes(), path.as_bytes())
     }
 
-    /// The catalog entry the rule answers with.
-    pub(crate) fn entry(&self) -> Option<&'static lark_errors::Entry> {
-        match &self.message {
-            Some(msg) => lark_errors::resolve(self.code, msg),
-            None => lark_errors::lookup(self.code).first(),
-        }
+    /// The catalog entry the rule answers with for a request to `api`, as the library
+    /// resolves `code` there ([`lark_errors::resolve_with`]): the API's own entry of
+    /// `code`, else the generic one, else the code's most documented meaning across API
+    /// pages; `message` picks among several.
+    pub(crate) fn entry(&self, api: Option<&'static Api>) -> Option<&'static Entry> {
+        let msg = self.message.as_deref().unwrap_or("");
+        lark_errors::resolve_with(self.code, msg, api).map(|r| r.entry)
+    }
+
+    /// The row of the sub-code table the rule answers with, if it names one: the API's
+    /// own row first, else any page's.
+    pub(crate) fn sub_entry(&self, api: Option<&'static Api>) -> Option<&'static Entry> {
+        let sub = self.sub_code?;
+        let under = |e: &&'static Entry| e.parent_code() == Some(self.code);
+        api.and_then(|a| a.lookup(sub).iter().copied().find(under))
+            .or_else(|| lark_errors::catalog::lookup_apis(sub).iter().find(under))
     }
 }
 
@@ -533,6 +708,7 @@ impl Config {
             }
         }
         let mut refresh_tokens = HashSet::new();
+        let mut access_tokens = HashSet::new();
         for (i, user) in self.users.iter().enumerate() {
             if user.refresh_token.is_empty() {
                 return invalid(format!("users[{i}].refresh_token is empty"));
@@ -543,15 +719,68 @@ impl Config {
             if !self.apps.iter().any(|a| a.app_id == user.app_id) {
                 return invalid(format!("users[{i}].app_id {:?} is not one of apps", user.app_id));
             }
+            if let Some(access) = &user.access_token {
+                if access.trim().is_empty() {
+                    return invalid(format!("users[{i}].access_token is empty"));
+                }
+                if !access_tokens.insert(access.as_str()) {
+                    return invalid(format!("users[{i}].access_token is another user's too"));
+                }
+            } else if user.access_expired {
+                return invalid(format!("users[{i}].access_expired needs an access_token"));
+            }
             duration(&format!("users[{i}].access_ttl_secs"), user.access_ttl_secs)?;
             duration(&format!("users[{i}].refresh_ttl_secs"), user.refresh_ttl_secs)?;
         }
+        for (i, limit) in self.api_limits.iter().enumerate() {
+            if let Err(why) = parse_api(&limit.api) {
+                return invalid(format!("api_limits[{i}]: {why}"));
+            }
+            if limit.apis().is_empty() {
+                return invalid(format!("api_limits[{i}]: {:?} matches no API", limit.api));
+            }
+            if limit.tier().is_some_and(|t| t.windows().any(|w| w.limit() == 0)) {
+                return invalid(format!("api_limits[{i}]: a window allows 0 requests"));
+            }
+        }
         for (i, rule) in self.faults.iter().enumerate() {
-            if lark_errors::lookup(rule.code).is_empty() {
+            let api = match rule.api.as_deref().map(parse_api) {
+                None => None,
+                Some(Ok(Some(api))) => Some(api),
+                Some(Ok(None)) => {
+                    return invalid(format!(
+                        "faults[{i}]: api {:?} is not `METHOD /open-apis/...` (a path \
+                         pattern goes in `path`)",
+                        rule.api.as_deref().unwrap_or_default()
+                    ));
+                }
+                Some(Err(why)) => return invalid(format!("faults[{i}]: {why}")),
+            };
+            if let Some(api) = api {
+                let own = api.lookup(rule.code).iter().any(|e| e.parent_code().is_none());
+                if !own && lark_errors::lookup(rule.code).is_empty() {
+                    return invalid(format!(
+                        "faults[{i}]: {api} does not document code {} (neither its page \
+                         nor the generic page)",
+                        rule.code
+                    ));
+                }
+            } else if !lark_errors::is_documented(rule.code)
+                && lark_errors::catalog::lookup_apis(rule.code).is_empty()
+            {
                 return invalid(format!("faults[{i}]: code {} is not documented", rule.code));
             }
-            if rule.entry().is_none() {
+            if rule.entry(api).is_none() {
                 return invalid(format!("faults[{i}]: no entry of code {}", rule.code));
+            }
+            if let Some(sub) = rule.sub_code {
+                if rule.sub_entry(api).is_none() {
+                    let whose = api.map_or_else(|| "any API page".to_owned(), |a| a.to_string());
+                    return invalid(format!(
+                        "faults[{i}]: {whose} documents no sub-code {sub} of code {}",
+                        rule.code
+                    ));
+                }
             }
             if let Some(p) = rule.probability {
                 if !(0.0..=1.0).contains(&p) {
@@ -611,7 +840,7 @@ mod tests {
     #[test]
     fn message_picks_among_duplicates() {
         let rule = FaultRule { message: Some("param error".into()), ..FaultRule::new("*", 40001) };
-        assert_eq!(rule.entry().unwrap().message(), "param error");
-        assert_eq!(FaultRule::new("*", 40001).entry().unwrap(), &lark_errors::lookup(40001)[0]);
+        assert_eq!(rule.entry(None).unwrap().message(), "param error");
+        assert_eq!(FaultRule::new("*", 40001).entry(None).unwrap(), &lark_errors::lookup(40001)[0]);
     }
 }

@@ -12,21 +12,29 @@
 //!   configured user's refresh token for a user_access_token (`u-...`) and a new,
 //!   single-use refresh token, with the OAuth errors of its page (20073 reused, 20064
 //!   revoked, 20037 expired, 20026 invalid, ...); an expired user token gets 99991677.
-//! - Every other `/open-apis/...` path is a business endpoint: no `Authorization` header
-//!   gives 99991661, a token never issued or past its TTL gives 99991663 (HTTP 400);
-//!   otherwise `{"code":0,"msg":"success","data":{...}}`.
-//! - A rate limit per app and path answers HTTP 429, 99991400, with
+//! - Every documented API (method and path template of `lark_errors::apis()`, routed
+//!   with `lark_errors::route`) is a business endpoint: no `Authorization` header gives
+//!   99991661, a token never issued or past its TTL gives 99991663 (HTTP 400); otherwise
+//!   `{"code":0,"msg":"success","data":{}}`. A path under `/open-apis/` that no API has
+//!   gets the gateway's 404, 99991201 `resource not find`, in the same JSON shape.
+//! - Each API is limited per app (the app its token was issued to) by its documented
+//!   tier, every window at once (`RateLimit::windows`), unless `rate_limits = "off"` or
+//!   an `api_limits` entry replaces the tier: HTTP 429, 99991400, with
 //!   `X-Ogw-Ratelimit-Limit` and `X-Ogw-Ratelimit-Reset` (the seconds truly left in the
 //!   window, rounded up). Header names go out in the canonical case the platform's
 //!   gateway uses (`X-Tt-Logid`, `Content-Type`): some SDKs look them up
 //!   case-sensitively.
-//! - Fault rules answer chosen requests with any documented code: on the nth request,
-//!   every request, or with a seeded probability. Bodies are rendered from the catalog
-//!   (placeholders filled) with `error.log_id`, `error.troubleshooter` and, for scope
-//!   errors, `error.permission_violations`; a 99991400 rule also sends the rate-limit
-//!   headers. Every response carries `X-Tt-Logid`.
-//! - Requests per path, token fetches and codes answered are counted ([`Stats`], also at
-//!   `GET /_mock/stats`) and kept in a bounded log ([`MockServer::requests`]); with a
+//! - Fault rules answer chosen requests (an API, or a path pattern) with a documented
+//!   code: on the nth request, every request, or with a seeded probability. Bodies,
+//!   statuses and messages come from the API's own entry of the code (else the generic
+//!   one), placeholders filled, with `error.log_id`, `error.troubleshooter` and, for
+//!   scope errors, the API's documented scopes in the msg and in
+//!   `error.permission_violations`; a sub-code renders inside its parent's msg
+//!   (`ext=ErrCode: N; ErrMsg: ...`); a 99991400 rule also sends the rate-limit headers.
+//!   Every response carries `X-Tt-Logid`.
+//! - Requests per path and per API, token fetches, user-token refreshes and codes
+//!   answered are counted ([`Stats`], also at `GET /_mock/stats`; the routes and their
+//!   windows are at `GET /_mock/apis`) and kept in a bounded log ([`MockServer::requests`]); with a
 //!   [`RequestLog`] each request is also written as a line, by a thread of its own.
 //! - Memory is bounded (paths counted, tokens, windows), slow clients are cut off after
 //!   `server.header_read_timeout_secs`, and a body over `server.max_body_bytes` gets
@@ -83,11 +91,11 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use config::{
-    AppConfig, Config, ConfigError, FaultRule, RateLimitConfig, ServerConfig, TokenConfig,
-    UserConfig,
+    ApiLimit, AppConfig, Config, ConfigError, FaultRule, RateLimitConfig, RateLimits, ServerConfig,
+    TokenConfig, UserConfig,
 };
 pub use log::RequestLog;
-pub use server::{APP_TOKEN_PATH, STATS_PATH, TENANT_TOKEN_PATH, USER_TOKEN_PATH};
+pub use server::{APIS_PATH, APP_TOKEN_PATH, STATS_PATH, TENANT_TOKEN_PATH, USER_TOKEN_PATH};
 pub use stats::{RequestRecord, Stats};
 
 use server::Shared;

@@ -17,11 +17,12 @@ use axum::extract::{Request, State as AxumState};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use http_body_util::BodyExt;
+use lark_errors::catalog::{Api, RateLimit};
 use lark_errors::platform::{code, header as lark_header, host, oauth, token};
 use lark_errors::{Action, Entry};
 use serde_json::{Value, json};
 
-use crate::config::{Config, FaultRule, UserConfig};
+use crate::config::{Config, FaultRule, RateLimits, UserConfig, parse_api};
 use crate::log::RequestLog;
 use crate::rng::SplitMix64;
 use crate::stats::{RequestRecord, Stats};
@@ -34,14 +35,19 @@ pub const APP_TOKEN_PATH: &str = token::APP_ACCESS_TOKEN_PATH;
 pub const USER_TOKEN_PATH: &str = token::USER_ACCESS_TOKEN_PATH;
 /// Path of the statistics endpoint.
 pub const STATS_PATH: &str = "/_mock/stats";
+/// Path of the route list: every documented API the mock serves, with the rate-limit
+/// windows in force for it.
+pub const APIS_PATH: &str = "/_mock/apis";
 
 /// How many request records are kept (the oldest are dropped first).
 const LOG_CAPACITY: usize = 10_000;
 /// Token count above which expired tenant and app tokens are pruned.
 const PRUNE_ABOVE: usize = 10_000;
-/// Live rate-limit windows above which lapsed ones are pruned; beyond it, new (app,
-/// path) pairs are not limited until old windows lapse.
+/// Live (app, API) rate limiters above which lapsed ones are pruned (at most once a
+/// second); beyond it, new pairs are not limited until old windows lapse.
 const MAX_WINDOWS: usize = 10_000;
+/// The most windows a tier has: per second, minute, hour and day.
+const MAX_TIER_WINDOWS: usize = 4;
 /// Spent refresh tokens and user access tokens remembered per user (older ones are
 /// forgotten: a forgotten refresh token answers 20026, a forgotten access token
 /// 99991663).
@@ -58,7 +64,82 @@ pub(crate) struct Shared {
     pub(crate) config: Config,
     pub(crate) log: Option<RequestLog>,
     started: Instant,
+    /// Per API (index into `lark_errors::apis()`): its rate-limit tier in force.
+    tiers: Vec<Tier>,
+    /// Per fault rule: the API it names, if any.
+    rule_apis: Vec<Option<&'static Api>>,
+    /// The success body of a documented API.
+    success: String,
+    /// The body of `GET /_mock/apis`.
+    routes: String,
     state: Mutex<MockState>,
+}
+
+/// The windows of a rate-limit tier, `(seconds, requests)`, shortest first; empty: not
+/// limited.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Tier {
+    windows: Vec<(u64, u64)>,
+}
+
+impl Tier {
+    /// The windows of a tier, as the library gives them; none for "special" tiers and
+    /// APIs without one.
+    fn of(limit: Option<RateLimit>) -> Tier {
+        let windows = limit
+            .iter()
+            .flat_map(RateLimit::windows)
+            .map(|w| (w.period().as_secs(), u64::from(w.limit())))
+            .collect();
+        Tier { windows }
+    }
+
+    /// The tier in force for every API: `api_limits` (the first naming it), else
+    /// `rate_limit` for every API, else the documented tier unless `rate_limits = "off"`.
+    fn all(config: &Config) -> Vec<Tier> {
+        let apis = lark_errors::apis();
+        let mut tiers: Vec<Option<Tier>> = vec![None; apis.len()];
+        for limit in &config.api_limits {
+            for api in limit.apis() {
+                if let Some(slot) = api_index(api).and_then(|i| tiers.get_mut(i)) {
+                    slot.get_or_insert_with(|| Tier::of(limit.tier()));
+                }
+            }
+        }
+        apis.iter()
+            .zip(tiers)
+            .map(|(api, tier)| {
+                tier.unwrap_or_else(|| match (&config.rate_limit, config.rate_limits) {
+                    (Some(rl), _) => Tier { windows: vec![(rl.window_secs, rl.requests)] },
+                    (None, RateLimits::Off) => Tier::default(),
+                    (None, _) => Tier::of(api.rate_limit()),
+                })
+            })
+            .collect()
+    }
+}
+
+/// The position of `api` in `lark_errors::apis()` (the catalog's APIs are one static
+/// array, so its address says it: no search).
+fn api_index(api: &Api) -> Option<usize> {
+    let all = lark_errors::apis();
+    let offset = (api as *const Api as usize).checked_sub(all.as_ptr() as usize)?;
+    let index = offset / std::mem::size_of::<Api>().max(1);
+    (index < all.len()).then_some(index)
+}
+
+/// An app's windows for one API: when each started and the requests admitted in it.
+struct Limiter {
+    starts: [Instant; MAX_TIER_WINDOWS],
+    counts: [u64; MAX_TIER_WINDOWS],
+    /// When the last of its windows ends: after that it holds nothing and may be pruned.
+    lapses_at: Instant,
+}
+
+/// A request the limiter refused: the window that tripped.
+struct Tripped {
+    limit: u64,
+    reset_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +150,8 @@ enum Kind {
 }
 
 struct Issued {
-    app_id: String,
+    /// The app's index in `config.apps`.
+    app: u32,
     kind: Kind,
     expires_at: Instant,
 }
@@ -107,18 +189,17 @@ struct UserTokens {
     access: VecDeque<String>,
 }
 
-struct Window {
-    start: Instant,
-    count: u64,
-}
-
 struct MockState {
     rng: SplitMix64,
     tokens: HashMap<String, Issued>,
     current: HashMap<String, AppTokens>,
     refresh: HashMap<String, RefreshEntry>,
     users: Vec<UserTokens>,
-    windows: HashMap<(String, String), Window>,
+    /// Per (app index, API index).
+    limiters: HashMap<(u32, u32), Limiter>,
+    last_prune: Instant,
+    /// Requests per API (index into `lark_errors::apis()`).
+    api_requests: Vec<u64>,
     /// Per fault rule: matching requests seen, and times fired.
     rule_seen: Vec<u64>,
     rule_fired: Vec<u64>,
@@ -169,18 +250,55 @@ impl Shared {
                 (u.refresh_token.clone(), RefreshEntry { user, state })
             })
             .collect();
-        let users = config.users.iter().map(|_| UserTokens::default()).collect();
+        let mut tokens = HashMap::new();
+        let mut users = Vec::with_capacity(config.users.len());
+        for u in &config.users {
+            let mut memory = UserTokens::default();
+            if let Some(access) = &u.access_token {
+                let expires_at = if u.access_expired { now } else { later(now, u.access_ttl_secs) };
+                let app = app_position(&config, &u.app_id);
+                tokens.insert(access.clone(), Issued { app, kind: Kind::User, expires_at });
+                memory.access.push_back(access.clone());
+            }
+            users.push(memory);
+        }
+        let tiers = Tier::all(&config);
+        let rule_apis = config
+            .faults
+            .iter()
+            .map(|r| r.api.as_deref().and_then(|a| parse_api(a).ok().flatten()))
+            .collect();
+        let success = format!(r#"{{"code":{},"msg":"success","data":{{}}}}"#, code::OK);
+        let routes: Vec<Value> = lark_errors::apis()
+            .iter()
+            .zip(&tiers)
+            .map(|(api, tier)| {
+                let windows: Vec<Value> = tier
+                    .windows
+                    .iter()
+                    .map(|&(secs, limit)| json!({"limit": limit, "period_secs": secs}))
+                    .collect();
+                json!({"api": api.to_string(), "windows": windows})
+            })
+            .collect();
+        let routes = Value::from(routes).to_string();
         Shared {
             config,
             log,
             started: now,
+            tiers,
+            rule_apis,
+            success,
+            routes,
             state: Mutex::new(MockState {
                 rng,
-                tokens: HashMap::new(),
+                tokens,
                 current: HashMap::new(),
                 refresh,
                 users,
-                windows: HashMap::new(),
+                limiters: HashMap::new(),
+                last_prune: now,
+                api_requests: vec![0; lark_errors::apis().len()],
                 rule_seen: vec![0; rules],
                 rule_fired: vec![0; rules],
                 stats: Stats::default(),
@@ -197,7 +315,15 @@ impl Shared {
     }
 
     pub(crate) fn stats(&self) -> Stats {
-        let mut stats = self.lock().stats.clone();
+        let st = self.lock();
+        let mut stats = st.stats.clone();
+        stats.apis = lark_errors::apis()
+            .iter()
+            .zip(&st.api_requests)
+            .filter(|&(_, &n)| n > 0)
+            .map(|(api, &n)| (api.to_string(), n))
+            .collect();
+        drop(st);
         stats.log_lines_dropped = self.log.as_ref().map_or(0, RequestLog::dropped);
         stats
     }
@@ -212,6 +338,8 @@ impl Shared {
 
     /// Decides the reply to one request.
     fn answer(&self, method: &Method, path: &str, headers: &HeaderMap, body: &ReadBody) -> Reply {
+        // The catalog's routing trie (a few hundred nanoseconds), outside the lock.
+        let api = lark_method(method).and_then(|m| lark_errors::route(m, path));
         let now = Instant::now();
         let mut st = self.lock();
         let max_paths = self.config.server.max_paths;
@@ -228,10 +356,13 @@ impl Shared {
                 stats.paths_capped = true;
             }
         }
+        if let Some(n) = api.and_then(api_index).and_then(|i| st.api_requests.get_mut(i)) {
+            *n += 1;
+        }
         let reply = match body {
             ReadBody::TooLarge => catalog_reply(code::TOO_LARGE_REQUEST, 413, log_id(&mut st)),
             ReadBody::Read(body) if method == Method::POST && path == USER_TOKEN_PATH => {
-                match self.fault(&mut st, method, path) {
+                match self.fault(&mut st, method, path, api, None, now) {
                     Some(reply) => reply,
                     None => self.refresh_user_token(&mut st, body, now),
                 }
@@ -240,12 +371,20 @@ impl Shared {
                 if method == Method::POST
                     && (path == TENANT_TOKEN_PATH || path == APP_TOKEN_PATH) =>
             {
-                match self.fault(&mut st, method, path) {
+                match self.fault(&mut st, method, path, api, None, now) {
                     Some(reply) => reply,
                     None => self.issue_token(&mut st, path == APP_TOKEN_PATH, body, now),
                 }
             }
-            ReadBody::Read(_) => self.business(&mut st, method, path, headers, now),
+            ReadBody::Read(_) => match api {
+                Some(api) => self.business(&mut st, method, path, api, headers, now),
+                // No API has this path: the gateway's 404, before any token check.
+                None => catalog_reply(
+                    code::RESOURCE_NOT_FOUND,
+                    entry_of(code::RESOURCE_NOT_FOUND).http_status().unwrap_or(404),
+                    log_id(&mut st),
+                ),
+            },
         };
         *st.stats.codes.entry(reply.code).or_default() += 1;
         if st.log.len() == LOG_CAPACITY {
@@ -335,7 +474,8 @@ impl Shared {
         let expire = self.config.tokens.expire_secs.unwrap_or(ttl);
         let token = new_token(st, if kind == Kind::App { "a-" } else { "t-" });
         let expires_at = later(now, ttl);
-        st.tokens.insert(token.clone(), Issued { app_id: app_id.to_owned(), kind, expires_at });
+        let app = self.app_index(app_id);
+        st.tokens.insert(token.clone(), Issued { app, kind, expires_at });
         let current =
             Current { token: token.clone(), expires_at, reported_until: later(now, expire) };
         *slot(st.current.entry(app_id.to_owned()).or_default(), kind) = Some(current);
@@ -421,7 +561,7 @@ impl Shared {
         st.tokens.insert(
             access.clone(),
             Issued {
-                app_id: user.app_id.clone(),
+                app: self.app_index(&user.app_id),
                 kind: Kind::User,
                 expires_at: later(now, user.access_ttl_secs),
             },
@@ -451,11 +591,17 @@ impl Shared {
         (access, rotated)
     }
 
+    /// The index of `app_id` in `config.apps` (`u32::MAX` for none).
+    fn app_index(&self, app_id: &str) -> u32 {
+        app_position(&self.config, app_id)
+    }
+
     fn business(
         &self,
         st: &mut MockState,
         method: &Method,
         path: &str,
+        api: &'static Api,
         headers: &HeaderMap,
         now: Instant,
     ) -> Reply {
@@ -468,58 +614,115 @@ impl Shared {
             })
             .map(|(_, token)| token.trim());
         let require = self.config.tokens.require;
-        let app_id = match bearer {
+        let app = match bearer {
             None if require => return auth_reply(code::NEED_A_TOKEN, log_id(st)),
-            None => "-".to_owned(),
+            None => u32::MAX,
             Some(token) => match st.tokens.get(token) {
-                Some(t) if t.expires_at > now => t.app_id.clone(),
+                Some(t) if t.expires_at > now => t.app,
                 Some(t) if require && t.kind == Kind::User => {
                     return auth_reply(code::USER_ACCESS_TOKEN_EXPIRED, log_id(st));
                 }
                 _ if require => return auth_reply(code::INVALID_ACCESS_TOKEN, log_id(st)),
-                _ => "-".to_owned(),
+                _ => u32::MAX,
             },
         };
-        if let Some(limit) = &self.config.rate_limit {
-            let window = Duration::from_secs(limit.window_secs);
-            if st.windows.len() >= MAX_WINDOWS {
-                st.windows.retain(|_, w| now.duration_since(w.start) < window);
-            }
-            let key = (app_id.clone(), path.to_owned());
-            let tracked = st.windows.len() < MAX_WINDOWS || st.windows.contains_key(&key);
-            if tracked {
-                let w = st.windows.entry(key).or_insert(Window { start: now, count: 0 });
-                if now.duration_since(w.start) >= window {
-                    *w = Window { start: now, count: 0 };
-                }
-                w.count += 1;
-                if w.count > limit.requests {
-                    let left = later(w.start, limit.window_secs).saturating_duration_since(now);
-                    // Whole seconds, rounded up: waiting that long is enough.
-                    let reset = u64::try_from(left.as_millis().div_ceil(1000)).unwrap_or(u64::MAX);
-                    return rate_limited(reset.max(1), limit.requests, log_id(st));
-                }
-            }
+        if let Some(tripped) = self.limit(st, app, api, now) {
+            return rate_limited(tripped.reset_secs, tripped.limit, log_id(st));
         }
-        if let Some(reply) = self.fault(st, method, path) {
+        if let Some(reply) = self.fault(st, method, path, Some(api), Some(app), now) {
             return reply;
         }
-        // Formatted directly: this is the hot path of a throughput run.
-        let body = format!(
-            r#"{{"code":{},"msg":"success","data":{{"method":{},"path":{},{}:{}}}}}"#,
-            code::OK,
-            Value::from(method.as_str()),
-            Value::from(path),
-            Value::from(token::APP_ID),
-            Value::from(app_id)
-        );
-        Reply::success(body, log_id(st))
+        Reply::success(self.success.clone(), log_id(st))
+    }
+
+    /// Counts a request of `app` to `api` in every window of the API's tier; the window
+    /// that refuses it (the one with the longest wait when several do), if any. A refused
+    /// request is not counted.
+    fn limit(&self, st: &mut MockState, app: u32, api: &Api, now: Instant) -> Option<Tripped> {
+        let index = api_index(api)?;
+        let tier = self.tiers.get(index)?;
+        if tier.windows.is_empty() {
+            return None;
+        }
+        if st.limiters.len() >= MAX_WINDOWS && now.duration_since(st.last_prune).as_secs() >= 1 {
+            st.last_prune = now;
+            st.limiters.retain(|_, l| l.lapses_at > now);
+        }
+        let key = (app, u32::try_from(index).ok()?);
+        if st.limiters.len() >= MAX_WINDOWS && !st.limiters.contains_key(&key) {
+            return None;
+        }
+        let l = st.limiters.entry(key).or_insert(Limiter {
+            starts: [now; MAX_TIER_WINDOWS],
+            counts: [0; MAX_TIER_WINDOWS],
+            lapses_at: now,
+        });
+        let mut tripped: Option<Tripped> = None;
+        for (i, &(secs, limit)) in tier.windows.iter().enumerate().take(MAX_TIER_WINDOWS) {
+            if l.counts[i] == 0 || now.duration_since(l.starts[i]) >= Duration::from_secs(secs) {
+                l.starts[i] = now;
+                l.counts[i] = 0;
+                l.lapses_at = l.lapses_at.max(later(now, secs));
+            }
+            if l.counts[i] >= limit {
+                let left = later(l.starts[i], secs).saturating_duration_since(now);
+                // Whole seconds, rounded up: waiting that long is enough.
+                let reset = u64::try_from(left.as_millis().div_ceil(1000)).unwrap_or(u64::MAX);
+                let reset = reset.max(1);
+                if tripped.as_ref().is_none_or(|t| reset > t.reset_secs) {
+                    tripped = Some(Tripped { limit, reset_secs: reset });
+                }
+            }
+        }
+        if tripped.is_none() {
+            for count in l.counts.iter_mut().take(tier.windows.len()) {
+                *count += 1;
+            }
+        }
+        tripped
+    }
+
+    /// The headers a 99991400 of `app` at `api` carries: the API's shortest window, its
+    /// limit and the seconds left in it (the whole window when it has not started).
+    fn limit_headers(
+        &self,
+        st: &MockState,
+        app: Option<u32>,
+        api: Option<&Api>,
+        now: Instant,
+    ) -> Option<Tripped> {
+        let index = api.and_then(api_index)?;
+        let &(secs, limit) = self.tiers.get(index)?.windows.first()?;
+        let started = app
+            .and_then(|app| st.limiters.get(&(app, u32::try_from(index).ok()?)))
+            .map(|l| l.starts[0])
+            .filter(|s| now.duration_since(*s) < Duration::from_secs(secs));
+        let reset = match started {
+            Some(start) => {
+                let left = later(start, secs).saturating_duration_since(now);
+                u64::try_from(left.as_millis().div_ceil(1000)).unwrap_or(u64::MAX).max(1)
+            }
+            None => secs,
+        };
+        Some(Tripped { limit, reset_secs: reset })
     }
 
     /// The reply of the first fault rule that fires for this request, if any.
-    fn fault(&self, st: &mut MockState, method: &Method, path: &str) -> Option<Reply> {
+    fn fault(
+        &self,
+        st: &mut MockState,
+        method: &Method,
+        path: &str,
+        api: Option<&'static Api>,
+        app: Option<u32>,
+        now: Instant,
+    ) -> Option<Reply> {
         for (i, rule) in self.config.faults.iter().enumerate() {
-            if !rule.matches(method.as_str(), path) {
+            let matches = match self.rule_apis.get(i).copied().flatten() {
+                Some(named) => api.is_some_and(|a| std::ptr::eq(a, named)),
+                None => rule.matches(method.as_str(), path),
+            };
+            if !matches {
                 continue;
             }
             st.rule_seen[i] += 1;
@@ -533,34 +736,83 @@ impl Shared {
             };
             if fires {
                 st.rule_fired[i] += 1;
-                return Some(self.rule_reply(rule, log_id(st)));
+                let headers = self.limit_headers(st, app, api, now);
+                return Some(self.rule_reply(rule, api, headers, log_id(st)));
             }
         }
         None
     }
 
-    /// The reply of a fault rule (validated: its entry exists). A 99991400 carries the
-    /// rate-limit headers, as the platform's limiter sends them.
-    fn rule_reply(&self, rule: &FaultRule, log_id: String) -> Reply {
-        let Some(entry) = rule.entry() else {
+    /// The reply of a fault rule (validated: its entry exists) to a request to `api`: the
+    /// API's entry of the code, else the generic one. A sub-code renders its row's
+    /// message under the parent code; a scope error lists the API's documented scopes
+    /// unless the rule names some; a 99991400 carries the rate-limit headers, as the
+    /// platform's limiter sends them (`limits`: the API's window).
+    fn rule_reply(
+        &self,
+        rule: &FaultRule,
+        api: Option<&'static Api>,
+        limits: Option<Tripped>,
+        log_id: String,
+    ) -> Reply {
+        let Some(entry) = rule.entry(api) else {
             return catalog_reply(rule.code, rule.status.unwrap_or(400), log_id);
         };
         let status = rule.status.or(entry.http_status()).unwrap_or(400);
         let mut scopes = rule.scopes.clone();
         if scopes.is_empty() && entry.action() == Action::RequestScope {
-            scopes.push("mock:scope".to_owned());
+            match api.map(Api::scopes).filter(|s| !s.is_empty()) {
+                Some(documented) => scopes.extend(documented.iter().map(|s| s.id().to_owned())),
+                None => scopes.push("mock:scope".to_owned()),
+            }
         }
-        let mut reply = entry_reply(entry, status, &rule.values, &scopes, log_id);
+        let mut reply = match rule.sub_entry(api) {
+            // The sub-code's row, carried by the parent's msg as the library renders it;
+            // the body's code stays the parent's.
+            Some(sub) => {
+                let values = filled(sub, &rule.values);
+                let msg = sub.render_sub_message(entry, &values);
+                message_reply(entry.code(), msg, status, &scopes, log_id)
+            }
+            None => entry_reply(entry, status, &rule.values, &scopes, log_id),
+        };
         if entry.code() == code::FREQUENCY_LIMIT {
-            let limit = rule
-                .limit
-                .or(self.config.rate_limit.as_ref().map(|r| r.requests))
-                .unwrap_or(DEFAULT_FAULT_LIMIT);
-            reply.limit = Some(limit);
-            reply.reset_secs = Some(rule.reset_secs.unwrap_or(1));
+            let fallback = self.config.rate_limit.as_ref().map(|r| r.requests);
+            reply.limit = Some(
+                rule.limit
+                    .or(limits.as_ref().map(|t| t.limit))
+                    .or(fallback)
+                    .unwrap_or(DEFAULT_FAULT_LIMIT),
+            );
+            reply.reset_secs =
+                Some(rule.reset_secs.or(limits.as_ref().map(|t| t.reset_secs)).unwrap_or(1));
         }
         reply
     }
+}
+
+/// The index of `app_id` in `config.apps` (`u32::MAX` for none): the key of an app's
+/// rate-limit windows.
+fn app_position(config: &Config, app_id: &str) -> u32 {
+    config
+        .apps
+        .iter()
+        .position(|a| a.app_id == app_id)
+        .and_then(|i| u32::try_from(i).ok())
+        .unwrap_or(u32::MAX)
+}
+
+/// The catalog's method of an HTTP method (`None` for HEAD, OPTIONS, ...: no API has it).
+fn lark_method(method: &Method) -> Option<lark_errors::catalog::Method> {
+    use lark_errors::catalog::Method as M;
+    Some(match *method {
+        Method::GET => M::Get,
+        Method::POST => M::Post,
+        Method::PUT => M::Put,
+        Method::PATCH => M::Patch,
+        Method::DELETE => M::Delete,
+        _ => return None,
+    })
 }
 
 /// `now + secs`, saturating far in the future instead of panicking (validated
@@ -607,6 +859,11 @@ fn oauth_reply(code: u32, log_id: String) -> Reply {
     Reply { status, code: i64::from(code), body, reset_secs: None, limit: None, log_id }
 }
 
+/// The placeholder values of `entry` from `values`, in order; missing ones are `mock`.
+fn filled<'v>(entry: &Entry, values: &'v [String]) -> Vec<&'v str> {
+    (0..entry.placeholders().len()).map(|i| values.get(i).map_or("mock", String::as_str)).collect()
+}
+
 /// The platform's error body for `entry`: the catalog's message with its placeholders
 /// filled, and the `error` object with log id, troubleshooter and missing scopes.
 fn entry_reply(
@@ -616,10 +873,18 @@ fn entry_reply(
     scopes: &[String],
     log_id: String,
 ) -> Reply {
-    let placeholders = entry.placeholders().len();
-    let filled: Vec<&str> =
-        (0..placeholders).map(|i| values.get(i).map_or("mock", String::as_str)).collect();
-    let mut msg = entry.render_message(&filled);
+    let msg = entry.render_message(&filled(entry, values));
+    message_reply(entry.code(), msg, status, scopes, log_id)
+}
+
+/// The platform's error body with code `code` and message `msg` (missing scopes appended).
+fn message_reply(
+    code: u32,
+    mut msg: String,
+    status: u16,
+    scopes: &[String],
+    log_id: String,
+) -> Reply {
     if !scopes.is_empty() {
         // As the platform does: the missing scopes listed after the message.
         msg.push_str(": [");
@@ -629,9 +894,8 @@ fn entry_reply(
     let mut error = json!({
         "log_id": log_id,
         "troubleshooter": format!(
-            "排查建议查看(Troubleshooting suggestions): {}/search?from=openapi&log_id={log_id}&code={}",
+            "排查建议查看(Troubleshooting suggestions): {}/search?from=openapi&log_id={log_id}&code={code}",
             host::FEISHU,
-            entry.code()
         ),
     });
     if !scopes.is_empty() {
@@ -643,8 +907,8 @@ fn entry_reply(
             })
             .collect();
     }
-    let body = ordered(&[("code", json!(entry.code())), ("msg", json!(msg)), ("error", error)]);
-    Reply { status, code: i64::from(entry.code()), body, reset_secs: None, limit: None, log_id }
+    let body = ordered(&[("code", json!(code)), ("msg", json!(msg)), ("error", error)]);
+    Reply { status, code: i64::from(code), body, reset_secs: None, limit: None, log_id }
 }
 
 /// A JSON object with its keys in the given order: the platform's `code`, `msg`, then
@@ -738,8 +1002,13 @@ pub(crate) async fn handle(
         let body = serde_json::to_string(&shared.stats()).unwrap_or_default();
         return json_response(200, body, &shared.new_log_id());
     }
-    if !path.starts_with(host::API_PREFIX) {
-        // What the platform's gateway answers for a path it does not route.
+    if path == APIS_PATH && method == Method::GET {
+        return json_response(200, shared.routes.clone(), &shared.new_log_id());
+    }
+    let documented = || lark_method(&method).and_then(|m| lark_errors::route(m, path)).is_some();
+    if !path.starts_with(host::API_PREFIX) && !documented() {
+        // What the platform's gateway answers for a path it does not route (a few
+        // documented APIs live outside `/open-apis/`).
         let mut response = Response::new(Body::from("404 page not found"));
         *response.status_mut() = StatusCode::NOT_FOUND;
         let h = response.headers_mut();

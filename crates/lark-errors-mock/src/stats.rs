@@ -8,7 +8,8 @@ use serde::Serialize;
 /// Counters since the server started; also served as JSON at `GET /_mock/stats`.
 ///
 /// ```json
-/// {"requests": {"/open-apis/im/v1/chats": 3}, "other_paths": 0, "paths_capped": false,
+/// {"requests": {"/open-apis/im/v1/chats": 3}, "apis": {"GET /open-apis/im/v1/chats": 3},
+///  "other_paths": 0, "paths_capped": false,
 ///  "token_fetches": 1, "user_token_refreshes": 0, "codes": {"0": 3, "99991400": 1},
 ///  "log_lines_dropped": 0}
 /// ```
@@ -20,6 +21,10 @@ use serde::Serialize;
 pub struct Stats {
     /// Requests per path (every method) under `/open-apis/`, token endpoints included.
     pub requests: BTreeMap<String, u64>,
+    /// Requests per documented API (`GET /open-apis/im/v1/chats/:chat_id`), every
+    /// answer counted (token endpoints included); at most one key per API of the
+    /// catalog. Requests to a path no API has are in `codes` as 99991201.
+    pub apis: BTreeMap<String, u64>,
     /// Requests to paths beyond the first `server.max_paths` distinct ones.
     pub other_paths: u64,
     /// Whether some paths are counted in `other_paths` rather than one by one.
@@ -44,6 +49,11 @@ impl Stats {
     /// Requests to any path so far.
     pub fn total(&self) -> u64 {
         self.requests.values().sum::<u64>() + self.other_paths
+    }
+
+    /// Requests to `api` (`METHOD /open-apis/...` template, as `Api`'s `Display`) so far.
+    pub fn requests_to_api(&self, api: &str) -> u64 {
+        self.apis.get(api).copied().unwrap_or(0)
     }
 
     /// Responses with body code `code` so far.

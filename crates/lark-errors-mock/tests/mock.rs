@@ -128,8 +128,7 @@ async fn business_endpoints_check_the_token() {
     let r = send(client.post(mock.url(path)).bearer_auth(&token)).await;
     assert_eq!((r.status, r.code()), (200, 0));
     assert_eq!(r.body["msg"], "success");
-    assert_eq!(r.body["data"]["app_id"], "cli_mock");
-    assert_eq!(r.body["data"]["method"], "POST");
+    assert_eq!(r.body["data"], json!({}));
     assert!(r.header("x-tt-logid").is_some());
 
     let stats = mock.stats();
@@ -189,7 +188,8 @@ async fn rate_limit_per_app_and_path_with_true_reset() {
         .as_str()
         .unwrap()
         .to_owned();
-    let (a, b) = ("/open-apis/a", "/open-apis/b");
+    // Two APIs: GET chats and GET a chat.
+    let (a, b) = ("/open-apis/im/v1/chats", "/open-apis/im/v1/chats/oc_1");
 
     for _ in 0..2 {
         assert_eq!(send(client.get(mock.url(a)).bearer_auth(&token)).await.code(), 0);
@@ -221,14 +221,17 @@ async fn rate_limit_per_app_and_path_with_true_reset() {
 async fn faults_fire_on_nth_times_and_by_method() {
     let config = Config {
         faults: vec![
-            FaultRule::new("/open-apis/nth/*", 1500).nth(2),
-            FaultRule::new("/open-apis/times/*", 1500).times(2),
-            FaultRule::new("/open-apis/post/*", 1500).method("post"),
+            FaultRule::new("/open-apis/im/v1/chats/oc_nth", 1500).nth(2),
+            FaultRule::new("/open-apis/im/v1/chats/oc_times", 1500).times(2),
+            FaultRule::new("/open-apis/im/v1/messages", 1500).method("post"),
             FaultRule {
                 values: vec!["10.1.2.3".into()],
-                ..FaultRule::new("/open-apis/ip/*", 99991401)
+                ..FaultRule::new("/open-apis/im/v1/chats/oc_ip", 99991401)
             },
-            FaultRule { status: Some(503), ..FaultRule::new("/open-apis/status/*", 1500) },
+            FaultRule {
+                status: Some(503),
+                ..FaultRule::new("/open-apis/im/v1/chats/oc_status", 1500)
+            },
         ],
         tokens: lark_errors_mock::TokenConfig { require: false, ..Default::default() },
         ..Config::default()
@@ -246,17 +249,23 @@ async fn faults_fire_on_nth_times_and_by_method() {
             out
         }
     };
-    assert_eq!(codes("/open-apis/nth/x", reqwest::Method::GET, 4).await, [0, 1500, 0, 0]);
-    assert_eq!(codes("/open-apis/times/x", reqwest::Method::GET, 4).await, [1500, 1500, 0, 0]);
-    assert_eq!(codes("/open-apis/post/x", reqwest::Method::GET, 2).await, [0, 0]);
-    assert_eq!(codes("/open-apis/post/x", reqwest::Method::POST, 2).await, [1500, 1500]);
+    assert_eq!(
+        codes("/open-apis/im/v1/chats/oc_nth", reqwest::Method::GET, 4).await,
+        [0, 1500, 0, 0]
+    );
+    assert_eq!(
+        codes("/open-apis/im/v1/chats/oc_times", reqwest::Method::GET, 4).await,
+        [1500, 1500, 0, 0]
+    );
+    assert_eq!(codes("/open-apis/im/v1/messages", reqwest::Method::GET, 2).await, [0, 0]);
+    assert_eq!(codes("/open-apis/im/v1/messages", reqwest::Method::POST, 2).await, [1500, 1500]);
 
-    let r = send(client.get(mock.url("/open-apis/ip/x"))).await;
+    let r = send(client.get(mock.url("/open-apis/im/v1/chats/oc_ip"))).await;
     assert_eq!(r.body["msg"], "ip 10.1.2.3 is denied by app setting");
     let d = diagnose(Some(r.status), &r.headers, &r.raw);
     assert_eq!(d.values, ["10.1.2.3"]);
 
-    let r = send(client.get(mock.url("/open-apis/status/x"))).await;
+    let r = send(client.get(mock.url("/open-apis/im/v1/chats/oc_status"))).await;
     assert_eq!((r.status, r.code()), (503, 1500));
     assert_eq!(r.body["msg"], "internal error");
 }
@@ -297,7 +306,7 @@ async fn probabilities_are_reproducible_from_the_seed() {
         let mock = MockServer::start(config.clone()).await.unwrap();
         let mut codes = Vec::new();
         for _ in 0..40 {
-            codes.push(send(client.get(mock.url("/open-apis/p"))).await.code());
+            codes.push(send(client.get(mock.url("/open-apis/im/v1/chats"))).await.code());
         }
         runs.push(codes);
     }
@@ -313,11 +322,11 @@ async fn stats_endpoint_and_config_files() {
     let toml_path = dir.join("mock.toml");
     std::fs::write(
         &toml_path,
-        "seed = 3\n[tokens]\nrequire = false\n[[faults]]\npath = \"/open-apis/f\"\ncode = 1500\nnth = 1\n",
+        "seed = 3\n[tokens]\nrequire = false\n[[faults]]\npath = \"/open-apis/im/v1/chats\"\ncode = 1500\nnth = 1\n",
     )
     .unwrap();
     let json_path = dir.join("mock.json");
-    std::fs::write(&json_path, r#"{"seed": 3, "tokens": {"require": false}, "faults": [{"path": "/open-apis/f", "code": 1500, "nth": 1}]}"#)
+    std::fs::write(&json_path, r#"{"seed": 3, "tokens": {"require": false}, "faults": [{"path": "/open-apis/im/v1/chats", "code": 1500, "nth": 1}]}"#)
         .unwrap();
     let from_toml = Config::from_file(&toml_path).unwrap();
     assert_eq!(from_toml, Config::from_file(&json_path).unwrap());
@@ -330,10 +339,11 @@ async fn stats_endpoint_and_config_files() {
     let mock = MockServer::start(from_toml).await.unwrap();
     let client = reqwest::Client::new();
     for _ in 0..3 {
-        send(client.get(mock.url("/open-apis/f"))).await;
+        send(client.get(mock.url("/open-apis/im/v1/chats"))).await;
     }
     let r = send(client.get(mock.url(lark_errors_mock::STATS_PATH))).await;
-    assert_eq!(r.body["requests"]["/open-apis/f"], 3);
+    assert_eq!(r.body["requests"]["/open-apis/im/v1/chats"], 3);
+    assert_eq!(r.body["apis"]["GET /open-apis/im/v1/chats"], 3);
     assert_eq!(r.body["codes"]["1500"], 1);
     assert_eq!(r.body["codes"]["0"], 2);
     assert_eq!(r.body["token_fetches"], 0);

@@ -47,7 +47,7 @@ use std::path::Path;
 
 use crate::Date;
 use crate::doc::{FrontMatter, links, page_lines, parse_code, unclosed_link, updated_line};
-use crate::read::{MAX_DEPTH, PageError, read_page};
+use crate::read::{FolderLimits, MAX_DEPTH, MAX_PAGE_BYTES, PageError, read_page_limited};
 
 /// One parsed API reference page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +113,44 @@ pub enum RateLimitSpec {
     Special,
 }
 
+impl fmt::Display for RateLimitSpec {
+    /// `1000/min, 50/s`, `100/min`, `special`: the longest window first (as the
+    /// runtime library writes a rate limit).
+    ///
+    /// ```
+    /// use lark_errors_page::api::RateLimitSpec;
+    /// assert_eq!(RateLimitSpec::windows(Some(50), Some(1000)).to_string(), "1000/min, 50/s");
+    /// assert_eq!(RateLimitSpec::Special.to_string(), "special");
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            RateLimitSpec::Special => f.write_str("special"),
+            RateLimitSpec::Windows { per_second, per_minute, per_hour, per_day } => {
+                let mut sep = "";
+                for (n, unit) in
+                    [(per_day, "day"), (per_hour, "h"), (per_minute, "min"), (per_second, "s")]
+                {
+                    if let Some(n) = n {
+                        write!(f, "{sep}{n}/{unit}")?;
+                        sep = ", ";
+                    }
+                }
+                if sep.is_empty() {
+                    f.write_str("(no window)")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl serde::Serialize for RateLimitSpec {
+    /// As its [`Display`](fmt::Display) text: `"1000/min, 50/s"`, `"special"`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 impl RateLimitSpec {
     /// A [`RateLimitSpec::Windows`] with only per-second and per-minute limits (the
     /// forms the pages use).
@@ -160,7 +198,7 @@ impl RateLimitSpec {
 }
 
 /// A permission scope: `更新外部 Offer(hire:external_offer)`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 #[non_exhaustive]
 pub struct Scope {
     /// The scope's identifier: `hire:external_offer`.
@@ -276,6 +314,22 @@ pub enum PageProblemKind {
     },
 }
 
+impl PageProblemKind {
+    /// Whether the problem is only a note: the page states something incompletely
+    /// (a scope named without its id), nothing the page documents is lost, and tools
+    /// accept the page anyway (`larkerr doc check` lists it, exits 0; codegen accepts
+    /// it). Every other problem loses something the page says.
+    ///
+    /// ```
+    /// use lark_errors_page::api::PageProblemKind;
+    /// assert!(PageProblemKind::ScopeWithoutId { text: "获取角色".into() }.is_note());
+    /// assert!(!PageProblemKind::EmptyMessage.is_note());
+    /// ```
+    pub fn is_note(&self) -> bool {
+        matches!(self, PageProblemKind::ScopeWithoutId { .. })
+    }
+}
+
 impl fmt::Display for PageProblemKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -337,6 +391,74 @@ impl ApiPage {
     pub fn problem_lines(&self) -> Vec<String> {
         self.problems.iter().map(|p| p.display_at(&self.path).to_string()).collect()
     }
+
+    /// The API the page documents: its request table's method and URL, as an
+    /// [`ApiId`]; `None` for a page without a request table, or whose table lacks the
+    /// method or the URL.
+    ///
+    /// ```
+    /// use lark_errors_page::api::parse_api_page;
+    /// let page = parse_api_page("a.md", "名称 | 值\n---|---\n\
+    ///     HTTP URL | https://open.feishu.cn/open-apis/im/v1/messages/{message_id}?x=1\nHTTP Method | get\n");
+    /// assert_eq!(page.api().unwrap().to_string(), "GET /open-apis/im/v1/messages/:message_id");
+    /// ```
+    pub fn api(&self) -> Option<ApiId> {
+        let request = self.request.as_ref()?;
+        let method = request.method.as_deref()?.trim().to_ascii_uppercase();
+        let url = request.url.as_deref()?;
+        (!method.is_empty()).then(|| ApiId { method, path: path_template(url) })
+    }
+}
+
+/// An API's identity: method and path template. Two pages document the same API when
+/// their [`ApiId`]s are equal.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct ApiId {
+    /// The HTTP method, upper case: `POST`.
+    pub method: String,
+    /// The path template, host and query removed, parameters written `:name`:
+    /// `/open-apis/im/v1/messages/:message_id`.
+    pub path: String,
+}
+
+impl fmt::Display for ApiId {
+    /// `POST /open-apis/im/v1/messages`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.path)
+    }
+}
+
+/// The path template of an `HTTP URL` cell: scheme, host, query and fragment removed,
+/// empty segments dropped, `{name}` written `:name`.
+///
+/// ```
+/// use lark_errors_page::api::path_template;
+/// assert_eq!(path_template("https://open.feishu.cn/open-apis/a/{id}/b?x=1"), "/open-apis/a/:id/b");
+/// assert_eq!(path_template("/open-apis//a/"), "/open-apis/a");
+/// ```
+pub fn path_template(url: &str) -> String {
+    let url = url.trim();
+    let url = url.split(['?', '#']).next().unwrap_or("");
+    let path = match url.find("://") {
+        Some(i) => url[i + 3..].find('/').map_or("", |j| &url[i + 3 + j..]),
+        None => url,
+    };
+    let mut out = String::with_capacity(path.len() + 1);
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        out.push('/');
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) => {
+                out.push(':');
+                out.push_str(name);
+            }
+            None => out.push_str(segment),
+        }
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
 }
 
 /// What a column of an error table holds, from its header cell.
@@ -857,24 +979,66 @@ fn is_scope_id(text: &str) -> bool {
 
 /// Reads and parses every `.md` page under `dir`, recursively, sorted by path. Each
 /// page's [`ApiPage::path`] is relative to `dir`, with `/` separators. Files go through
-/// [`read_page`] (size-limited); symbolic links to folders are not followed.
+/// the bounded reader ([`crate::read::read_page`]: at most [`MAX_PAGE_BYTES`] each); symbolic links
+/// to folders are not followed.
+///
+/// Memory is bounded: at most [`MAX_FOLDER_PAGES`](crate::read::MAX_FOLDER_PAGES)
+/// pages ([`PageError::TooManyPages`] beyond, found while listing, before anything is
+/// read) and [`MAX_FOLDER_BYTES`](crate::read::MAX_FOLDER_BYTES) over all pages
+/// ([`PageError::FolderTooLarge`]). A folder without any page is
+/// [`PageError::NoPages`].
 pub fn read_api_pages(dir: &Path) -> Result<Vec<ApiPage>, PageError> {
+    read_api_pages_limited(dir, FolderLimits::default())
+}
+
+/// [`read_api_pages`] with other limits on the folder's total size and page count.
+///
+/// ```
+/// use lark_errors_page::{PageError, api::read_api_pages_limited, read::FolderLimits};
+/// let dir = std::env::temp_dir().join(format!("lark-errors-page-doctest-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("a.md"), "# 一页\n").unwrap();
+/// std::fs::write(dir.join("b.md"), "# 二页\n").unwrap();
+/// let roomy = FolderLimits { bytes: 1024, pages: 2 };
+/// assert_eq!(read_api_pages_limited(&dir, roomy).unwrap()[0].title.as_deref(), Some("一页"));
+/// let small = FolderLimits { bytes: 4, pages: 2 };
+/// assert!(matches!(read_api_pages_limited(&dir, small), Err(PageError::FolderTooLarge { limit: 4, .. })));
+/// let few = FolderLimits { bytes: 1024, pages: 1 };
+/// assert!(matches!(read_api_pages_limited(&dir, few), Err(PageError::TooManyPages { limit: 1, .. })));
+/// std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn read_api_pages_limited(dir: &Path, limits: FolderLimits) -> Result<Vec<ApiPage>, PageError> {
     let mut files = Vec::new();
-    collect(dir, String::new(), 0, &mut files)?;
+    collect(dir, dir, String::new(), 0, limits.pages, &mut files)?;
+    if files.is_empty() {
+        return Err(PageError::NoPages { path: dir.to_owned() });
+    }
     files.sort();
+    let mut left = limits.bytes;
     files
         .into_iter()
         .map(|rel| {
-            let text = read_page(&dir.join(&rel))?;
+            let path = dir.join(&rel);
+            let text = read_page_limited(&path, left.min(MAX_PAGE_BYTES)).map_err(|e| match e {
+                PageError::TooLarge { .. } if left < MAX_PAGE_BYTES => {
+                    PageError::FolderTooLarge { path: dir.to_owned(), limit: limits.bytes }
+                }
+                e => e,
+            })?;
+            left -= text.len() as u64;
             Ok(parse_api_page(&rel, &text))
         })
         .collect()
 }
 
+/// Lists the `.md` files under `dir` (relative to it) into `out`, failing as soon as
+/// there are more than `max` (the error names `root`).
 fn collect(
+    root: &Path,
     dir: &Path,
     prefix: String,
     depth: usize,
+    max: usize,
     out: &mut Vec<String>,
 ) -> Result<(), PageError> {
     if depth > MAX_DEPTH {
@@ -887,8 +1051,11 @@ fn collect(
         let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
         let kind = entry.file_type().map_err(io)?;
         if kind.is_dir() {
-            collect(&entry.path(), rel, depth + 1, out)?;
+            collect(root, &entry.path(), rel, depth + 1, max, out)?;
         } else if name.ends_with(".md") && entry.path().is_file() {
+            if out.len() == max {
+                return Err(PageError::TooManyPages { path: root.to_owned(), limit: max });
+            }
             out.push(rel);
         }
     }

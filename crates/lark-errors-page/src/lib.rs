@@ -9,6 +9,8 @@
 //!   between two copies ([`diff::compare`]);
 //! - [`api`]: the parser of the server-API reference pages (request table, rate-limit
 //!   tier, scopes, per-API error tables);
+//! - [`api_diff`]: what a folder of API pages contains ([`api_diff::check_api_pages`])
+//!   and what changed between two folders ([`api_diff::compare_api_pages`]);
 //! - [`read`]: the one bounded reader every page goes through ([`read_page`]).
 //!
 //! Dates and languages are the runtime library's own types, re-exported here.
@@ -27,6 +29,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod api_diff;
 pub mod diff;
 pub mod doc;
 pub mod read;

@@ -24,6 +24,40 @@ pub const MAX_PAGE_BYTES: u64 = 8 * 1024 * 1024;
 /// How deep [`crate::api::read_api_pages`] descends into a folder of pages.
 pub const MAX_DEPTH: usize = 32;
 
+/// The most bytes [`crate::api::read_api_pages`] reads from one folder, over all its
+/// pages (256 MiB: the vendored folder is about 10 MiB), so memory stays bounded
+/// whatever the folder holds.
+pub const MAX_FOLDER_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The most pages (`.md` files) [`crate::api::read_api_pages`] reads from one folder
+/// (16,384: the vendored folder has 1,597). Counted while the folder is listed, so a
+/// folder of millions of files fails before any of them is read.
+pub const MAX_FOLDER_PAGES: usize = 16_384;
+
+/// The bounds of [`crate::api::read_api_pages_limited`]; the default is
+/// [`MAX_FOLDER_BYTES`] and [`MAX_FOLDER_PAGES`]. Each page is also at most
+/// [`MAX_PAGE_BYTES`].
+///
+/// ```
+/// use lark_errors_page::read::{FolderLimits, MAX_FOLDER_PAGES};
+/// assert_eq!(FolderLimits::default().pages, MAX_FOLDER_PAGES);
+/// let small = FolderLimits { bytes: 1024, pages: 10 };
+/// assert!(small.bytes < FolderLimits::default().bytes);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FolderLimits {
+    /// The most bytes read over all pages.
+    pub bytes: u64,
+    /// The most pages.
+    pub pages: usize,
+}
+
+impl Default for FolderLimits {
+    fn default() -> Self {
+        FolderLimits { bytes: MAX_FOLDER_BYTES, pages: MAX_FOLDER_PAGES }
+    }
+}
+
 /// Why a page (or a folder of pages) could not be read.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -54,6 +88,26 @@ pub enum PageError {
         /// The folder at the limit.
         path: PathBuf,
     },
+    /// A folder's pages together are larger than [`MAX_FOLDER_BYTES`] (or the limit
+    /// given).
+    FolderTooLarge {
+        /// The folder.
+        path: PathBuf,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// A folder holds more pages than [`MAX_FOLDER_PAGES`] (or the limit given).
+    TooManyPages {
+        /// The folder.
+        path: PathBuf,
+        /// The limit, in pages.
+        limit: usize,
+    },
+    /// A folder holds no page (no `.md` file at any depth).
+    NoPages {
+        /// The folder.
+        path: PathBuf,
+    },
 }
 
 impl PageError {
@@ -63,7 +117,10 @@ impl PageError {
             PageError::Io { path, .. }
             | PageError::TooLarge { path, .. }
             | PageError::NotUtf8 { path, .. }
-            | PageError::TooDeep { path } => path,
+            | PageError::TooDeep { path }
+            | PageError::FolderTooLarge { path, .. }
+            | PageError::TooManyPages { path, .. }
+            | PageError::NoPages { path } => path,
         }
     }
 }
@@ -74,7 +131,7 @@ impl fmt::Display for PageError {
         match self {
             PageError::Io { error, .. } => write!(f, "{path}: {error}"),
             PageError::TooLarge { limit, .. } => {
-                write!(f, "{path}: larger than {} MiB, not a page", limit / (1024 * 1024))
+                write!(f, "{path}: larger than {}, not a page", Bytes(*limit))
             }
             PageError::NotUtf8 { offset, .. } => {
                 write!(f, "{path}: not UTF-8 text (invalid byte at offset {offset})")
@@ -82,6 +139,29 @@ impl fmt::Display for PageError {
             PageError::TooDeep { .. } => {
                 write!(f, "{path}: folders nest deeper than {MAX_DEPTH} levels")
             }
+            PageError::FolderTooLarge { limit, .. } => {
+                write!(f, "{path}: its pages are larger than {} together", Bytes(*limit))
+            }
+            PageError::TooManyPages { limit, .. } => {
+                write!(f, "{path}: more than {limit} pages (`.md` files), not a folder of pages")
+            }
+            PageError::NoPages { .. } => {
+                write!(f, "{path}: a folder without any page (no `.md` file)")
+            }
+        }
+    }
+}
+
+/// A size in bytes as people read it: `8 MiB` when a whole number of MiB, else bytes.
+struct Bytes(u64);
+
+impl fmt::Display for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const MIB: u64 = 1024 * 1024;
+        if self.0 >= MIB && self.0 % MIB == 0 {
+            write!(f, "{} MiB", self.0 / MIB)
+        } else {
+            write!(f, "{} bytes", self.0)
         }
     }
 }

@@ -147,3 +147,20 @@ fn an_independent_count_agrees_with_the_parser_on_every_page() {
     eprintln!("naive count: {total_rows} rows, {} distinct codes", all_codes.len());
     assert!(disagree.is_empty(), "{}", disagree.join("\n"));
 }
+
+#[test]
+fn the_vendored_folder_against_itself_has_no_differences() {
+    let pages = pages();
+    let d = lark_errors_page::diff::compare_api_pages(&pages, &pages);
+    assert!(d.added.is_empty() && d.removed.is_empty() && d.changed.is_empty(), "{d:?}");
+    assert!(!d.has_changes());
+    // Counted independently of the summary: distinct (method, path) pairs.
+    let apis: BTreeSet<_> = pages.iter().filter_map(ApiPage::api).collect();
+    assert_eq!(d.old.apis, apis.len());
+    assert_eq!(d.old.pages, 1597);
+    let check = lark_errors_page::diff::check_api_pages(&pages);
+    // The vendored pages' only problems are notes (scopes without ids).
+    assert!(check.is_clean());
+    assert_eq!(check.notes(), DOCUMENTED_PROBLEMS.len());
+    eprintln!("{:?}", check.summary);
+}

@@ -16,8 +16,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use lark_errors::catalog::{Method, route};
 use lark_errors_mock::{Config, MockServer, TENANT_TOKEN_PATH};
-use lark_errors_reqwest::{AppTokenSource, LarkMiddleware, ResponseExt};
+use lark_errors_reqwest::{AppTokenSource, LarkMiddleware, Pacer, ResponseExt};
 use reqwest_middleware::ClientWithMiddleware;
 
 const PATH: &str = "/open-apis/im/v1/chats";
@@ -27,6 +28,12 @@ enum Variant {
     Framework(ClientWithMiddleware),
     Middleware(ClientWithMiddleware),
     MiddlewareWithTokens(ClientWithMiddleware),
+    /// With pacing on: a fresh pacer every `chunk` requests (the tier's smallest window),
+    /// so the variant measures what pacing costs, not the waits it imposes.
+    Paced {
+        make: Box<dyn Fn() -> ClientWithMiddleware>,
+        chunk: u32,
+    },
 }
 
 impl Variant {
@@ -36,13 +43,18 @@ impl Variant {
             Variant::Framework(_) => "reqwest-middleware, empty",
             Variant::Middleware(_) => "middleware (caller's token)",
             Variant::MiddlewareWithTokens(_) => "middleware + token source",
+            Variant::Paced { .. } => "... + pacing (within the tier)",
         }
     }
 
     /// Sends `n` requests one after another; mean time per request.
     async fn run(&self, url: &str, token: &str, n: u32) -> Duration {
+        let paced: Vec<ClientWithMiddleware> = match self {
+            Variant::Paced { make, chunk } => (0..n.div_ceil(*chunk)).map(|_| make()).collect(),
+            _ => Vec::new(),
+        };
         let start = Instant::now();
-        for _ in 0..n {
+        for i in 0..n {
             let body = match self {
                 Variant::Plain(c) => {
                     c.get(url).bearer_auth(token).send().await.unwrap().bytes().await.unwrap()
@@ -58,6 +70,12 @@ impl Variant {
                 Variant::MiddlewareWithTokens(c) => {
                     let r = c.get(url).send().await.unwrap();
                     assert!(r.diagnosis().unwrap().is_success());
+                    r.bytes().await.unwrap()
+                }
+                Variant::Paced { chunk, .. } => {
+                    let r = paced[(i / chunk) as usize].get(url).send().await.unwrap();
+                    assert!(r.diagnosis().unwrap().is_success());
+                    assert_eq!(r.attempts().unwrap().paced, Duration::ZERO);
                     r.bytes().await.unwrap()
                 }
             };
@@ -115,6 +133,15 @@ fn main() {
             reqwest_middleware::ClientBuilder::new(reqwest::Client::new()).with(mw).build()
         };
         let source = Arc::new(AppTokenSource::tenant(&base, "cli_mock", "mock_secret"));
+        let tier = route(Method::Get, PATH).and_then(|a| a.rate_limit()).expect("a tier");
+        let chunk = tier.windows().map(|w| w.limit()).min().expect("a window");
+        let (inner, paced_source) = (reqwest::Client::new(), source.clone());
+        let make = move || {
+            let mw = LarkMiddleware::new()
+                .with_shared_token_source(paced_source.clone())
+                .with_pacer(Pacer::new());
+            reqwest_middleware::ClientBuilder::new(inner.clone()).with(mw).build()
+        };
         let variants = [
             Variant::Plain(plain.clone()),
             Variant::Framework(
@@ -124,6 +151,7 @@ fn main() {
             Variant::MiddlewareWithTokens(wrap(
                 LarkMiddleware::new().with_shared_token_source(source),
             )),
+            Variant::Paced { make: Box::new(make), chunk },
         ];
         // Warm up: connections, allocator, token cache.
         for v in &variants {

@@ -58,7 +58,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("\n-- the token expires on the server; the next call refreshes it once");
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let response = client.get(mock.url("/open-apis/im/v1/users")).send().await?;
+    let response = client.get(mock.url("/open-apis/im/v1/chats/oc_1")).send().await?;
     println!(
         "HTTP {}, token refreshes: {}, token fetches in all: {}",
         response.status(),

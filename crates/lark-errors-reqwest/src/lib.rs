@@ -8,8 +8,12 @@
 //! Response bodies are read bounded (64 KiB, 10 s) and anything longer or slower is
 //! passed through intact.
 //!
-//! The rules are not here: every response is diagnosed by
-//! [`lark_errors::diagnose::diagnose`] and every decision is
+//! With [`Pacing::Documented`] it also paces requests by their API's documented
+//! rate-limit tier, per app, so that a burst does not meet 99991400 at all.
+//!
+//! The rules are not here: every response is diagnosed with its request by
+//! [`lark_errors::Diagnoser`] (the request routed to its documented API, whose own
+//! entries decide an error) and every decision is
 //! [`lark_errors::RetryPolicy::decide`]; this crate only carries them out (sleeps, token
 //! fetches, re-sends).
 //!
@@ -41,11 +45,13 @@
 
 mod body;
 mod middleware;
+mod pace;
 mod token;
 mod user;
 
 pub use lark_errors::diagnose::Diagnosis;
 pub use middleware::{Attempts, Idempotent, LarkMiddleware, ResponseExt};
+pub use pace::{Pacer, Pacing};
 pub use token::{AppTokenSource, TokenError, TokenSource};
 pub use user::{StoreError, TokenStore, UserTokenSource, UserTokens};
 

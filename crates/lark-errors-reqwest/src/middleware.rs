@@ -4,13 +4,16 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::{Extensions, HeaderValue, Method, header};
-use lark_errors::diagnose::{Diagnosis, diagnose};
+use lark_errors::Category;
+use lark_errors::catalog::{self, Api};
+use lark_errors::diagnose::{Diagnoser, Diagnosis};
 use lark_errors::platform::token as wire;
 use lark_errors::retry::{Attempt, Idempotency, Jitter, RetryDecision, RetryPolicy, SeededJitter};
 use reqwest::{Request, Response};
 use reqwest_middleware::{Error, Middleware, Next, Result};
 
 use crate::body::{self, Prefix};
+use crate::pace::{Lane, Pacer, Pacing};
 use crate::{HeaderMapHeaders, TokenError, TokenSource};
 
 /// Marks a request as idempotent (safe to send twice) or not, overriding the method's
@@ -63,6 +66,8 @@ pub struct Attempts {
     pub token_refreshes: u32,
     /// Time spent waiting between attempts.
     pub waited: Duration,
+    /// Time spent waiting for the pacer before sending ([`Pacing::Documented`]).
+    pub paced: Duration,
 }
 
 /// Reads what the middleware attached to a response.
@@ -81,24 +86,58 @@ pub trait ResponseExt {
     /// read whole: a 2xx with a non-JSON content type (such as a file download), a body
     /// over [`LarkMiddleware::with_diagnosis_limit`], or one that did not end within
     /// [`LarkMiddleware::with_read_timeout`]. Such a response is passed through intact.
+    ///
+    /// An error is diagnosed with the request's API ([`Diagnosis::api`], its own entry,
+    /// [`Diagnosis::layer`], [`Diagnosis::required_scopes`]); a success is diagnosed
+    /// without routing the request (no entry of the API applies to it), so its `api` is
+    /// `None` unless pacing routed it: [`ResponseExt::lark_api`] routes on demand.
     fn diagnosis(&self) -> Option<&Diagnosis>;
     /// How many requests were sent, token refreshes done and time waited; `None` like
     /// [`ResponseExt::diagnosis`].
     fn attempts(&self) -> Option<Attempts>;
+    /// The documented API the request was sent to (its method and path routed with
+    /// [`lark_errors::catalog::route`]): its title, doc URL, rate-limit tier and scopes.
+    /// `None` for a request that routes to no documented API, and like
+    /// [`ResponseExt::diagnosis`]. For an error it is the diagnosis's `api`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: reqwest_middleware::ClientWithMiddleware) -> reqwest_middleware::Result<()> {
+    /// use lark_errors_reqwest::ResponseExt;
+    /// let response = client.get("https://open.feishu.cn/open-apis/im/v1/chats/oc_1").send().await?;
+    /// if let Some(api) = response.lark_api() {
+    ///     println!("{api}: {} ({:?})", api.title(), api.rate_limit());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    fn lark_api(&self) -> Option<&'static Api>;
 }
 
 impl ResponseExt for Response {
     fn diagnosis(&self) -> Option<&Diagnosis> {
-        self.extensions().get::<Diagnosis>()
+        self.extensions().get::<Outcome>().map(|o| &o.diagnosis)
     }
 
     fn attempts(&self) -> Option<Attempts> {
-        // Stored only when something was retried: one extension less on the fast path.
-        let ext = self.extensions();
-        ext.get::<Attempts>()
-            .copied()
-            .or_else(|| ext.get::<Diagnosis>().map(|_| Attempts { sent: 1, ..Attempts::default() }))
+        self.extensions().get::<Outcome>().map(|o| o.attempts)
     }
+
+    fn lark_api(&self) -> Option<&'static Api> {
+        // A success is diagnosed without routing (it needs no API's entries): route now.
+        let outcome = self.extensions().get::<Outcome>()?;
+        outcome
+            .diagnosis
+            .api
+            .or_else(|| outcome.method.and_then(|m| catalog::route(m, self.url().path())))
+    }
+}
+
+/// What the middleware attaches to a response: one extension, one allocation.
+#[derive(Debug, Clone)]
+struct Outcome {
+    diagnosis: Diagnosis,
+    attempts: Attempts,
+    /// The request's method, for [`ResponseExt::lark_api`].
+    method: Option<catalog::Method>,
 }
 
 /// A `reqwest_middleware::Middleware` that follows the lark-errors retry decisions.
@@ -106,17 +145,19 @@ impl ResponseExt for Response {
 /// For each request it:
 /// 1. sets `Authorization: Bearer <token>` from its [`TokenSource`], if it has one and
 ///    the request carries no `Authorization` header of its own;
-/// 2. sends it, reads the response body (at most 64 KiB of it, within 10 s: see
+/// 2. with [`Pacing::Documented`], waits until the API's documented tier allows it
+///    ([`LarkMiddleware::with_pacing`]);
+/// 3. sends it, reads the response body (at most 64 KiB of it, within 10 s: see
 ///    [`LarkMiddleware::with_diagnosis_limit`]) and diagnoses it with
-///    [`lark_errors::diagnose::diagnose`];
-/// 3. asks [`RetryPolicy::decide`] what to do, and does exactly that: waits
+///    [`lark_errors::Diagnoser`], an error with the request's API;
+/// 4. asks [`RetryPolicy::decide`] what to do, and does exactly that: waits
 ///    `x-ogw-ratelimit-reset` seconds (capped by the policy) or a jittered backoff and
 ///    sends again; on `refresh_token` gets a fresh token from its source (once for many
 ///    concurrent callers) and sends again once with it; otherwise stops;
-/// 4. never sends again a request whose body cannot be cloned (a stream), nor refreshes
+/// 5. never sends again a request whose body cannot be cloned (a stream), nor refreshes
 ///    a token it did not set;
-/// 5. returns the last response intact (status, headers, body) with its [`Diagnosis`]
-///    and [`Attempts`] in the response extensions (see [`ResponseExt`]).
+/// 6. returns the last response intact (status, headers, body) with its [`Diagnosis`],
+///    [`Attempts`] and API in the response extensions (see [`ResponseExt`]).
 ///
 /// Each retry emits a `tracing` event (target `lark_errors_reqwest`, level INFO) with
 /// the code, decision, delay and attempt number. Transport errors (connection refused,
@@ -143,6 +184,8 @@ pub struct LarkMiddleware {
     bearer: RwLock<Option<(String, HeaderValue)>>,
     diagnosis_limit: usize,
     read_timeout: Duration,
+    pacing: Pacing,
+    pacer: Pacer,
 }
 
 impl std::fmt::Debug for LarkMiddleware {
@@ -150,6 +193,7 @@ impl std::fmt::Debug for LarkMiddleware {
         f.debug_struct("LarkMiddleware")
             .field("policy", &self.policy)
             .field("token_kind", &self.tokens.as_ref().map(|t| t.kind()))
+            .field("pacing", &self.pacing)
             .finish_non_exhaustive()
     }
 }
@@ -171,7 +215,52 @@ impl LarkMiddleware {
             bearer: RwLock::new(None),
             diagnosis_limit: body::DEFAULT_LIMIT,
             read_timeout: DEFAULT_READ_TIMEOUT,
+            pacing: Pacing::Off,
+            pacer: Pacer::new(),
         }
+    }
+
+    /// Paces requests by the documented rate-limit tier of their API (default
+    /// [`Pacing::Off`]).
+    ///
+    /// With [`Pacing::Documented`], each request to an API whose page documents a
+    /// standard tier (`1000/min, 50/s`, `100/min`, ...: [`lark_errors::catalog::RateLimit::windows`])
+    /// waits, asleep, until sending it keeps every window of the tier for its app (the
+    /// token source's [`TokenSource::app_id`]; one shared key without one): a burst of
+    /// 200 calls to a 50/s API goes out 50 a second instead of meeting 99991400. Slots
+    /// are counted from the answers, so the limit holds at window edges whatever the
+    /// network delay. A 99991400 that gets through (another process of the same app)
+    /// still waits `x-ogw-ratelimit-reset`, and holds back the API's other requests
+    /// until then. "Special" tiers and requests to undocumented APIs are sent unpaced.
+    /// Time spent is [`Attempts::paced`]. The state is shared by every clone of the
+    /// client; share it between middlewares with [`LarkMiddleware::with_pacer`].
+    ///
+    /// ```
+    /// use lark_errors_reqwest::{AppTokenSource, LarkMiddleware, Pacing};
+    /// let tokens = AppTokenSource::tenant(AppTokenSource::FEISHU, "cli_a1b2c3", "secret");
+    /// let mw = LarkMiddleware::new().with_token_source(tokens).with_pacing(Pacing::Documented);
+    /// ```
+    pub fn with_pacing(mut self, pacing: Pacing) -> LarkMiddleware {
+        self.pacing = pacing;
+        self
+    }
+
+    /// Paces with `pacer`'s state, shared with the other middlewares given it (two
+    /// clients of one app share its limits); implies [`Pacing::Documented`].
+    pub fn with_pacer(mut self, pacer: Pacer) -> LarkMiddleware {
+        self.pacer = pacer;
+        self.pacing = Pacing::Documented;
+        self
+    }
+
+    /// Whether requests are paced.
+    pub fn pacing(&self) -> Pacing {
+        self.pacing
+    }
+
+    /// The pacer's state (empty unless pacing is on).
+    pub fn pacer(&self) -> &Pacer {
+        &self.pacer
     }
 
     /// Reads at most `bytes` of a response body to diagnose it (default 64 KiB; the
@@ -300,6 +389,15 @@ impl Middleware for LarkMiddleware {
                 token = Some(t);
             }
         }
+        // The request's API: for pacing before it is sent, for the diagnosis after.
+        let mut api = Routed::new(&request);
+        let lane = match self.pacing {
+            Pacing::Off => None,
+            Pacing::Documented => api.get(request.url()).and_then(|api| {
+                let app = self.tokens.as_ref().and_then(|t| t.app_id()).unwrap_or("");
+                self.pacer.lane(app, api)
+            }),
+        };
         let started = Instant::now();
         let mut attempt = Attempt::first(if idempotent {
             Idempotency::Idempotent
@@ -310,15 +408,28 @@ impl Middleware for LarkMiddleware {
         loop {
             let spare = request.try_clone();
             attempts.sent += 1;
-            let response = next.clone().run(request, extensions).await?;
+            let slot = match &lane {
+                Some(lane) => {
+                    let (slot, waited) = lane.acquire().await;
+                    attempts.paced += waited;
+                    Some(slot)
+                }
+                None => None,
+            };
+            let response = next.clone().run(request, extensions).await;
+            // Answered (or failed): from now on the slot counts for one period.
+            drop(slot);
             let (mut response, diagnosis) =
-                read(response, self.diagnosis_limit, self.read_timeout).await;
+                read(response?, &mut api, self.diagnosis_limit, self.read_timeout).await;
             let Some(diagnosis) = diagnosis else {
                 // Not read whole (a download, a long or stalled body): nothing to decide from.
                 return Ok(response);
             };
             attempt.elapsed = started.elapsed();
             let decision = self.decide(&diagnosis, &attempt);
+            if let Some(lane) = &lane {
+                slow_down(lane, &diagnosis, &decision, &self.policy);
+            }
             let resend = match (decision, spare) {
                 (RetryDecision::Stop(_), _) => None,
                 (_, None) => {
@@ -358,15 +469,57 @@ impl Middleware for LarkMiddleware {
                     attempt = attempt.next(&decision, started.elapsed());
                 }
                 None => {
-                    let ext = response.extensions_mut();
-                    ext.insert(diagnosis);
-                    if attempts.sent > 1 {
-                        ext.insert(attempts);
-                    }
+                    let method = api.method;
+                    response.extensions_mut().insert(Outcome { diagnosis, attempts, method });
                     return Ok(response);
                 }
             }
         }
+    }
+}
+
+/// A rate-limit answer on a paced lane: hold the API's other requests back for as long
+/// as the platform asked (capped like the retry's own wait), else the retry's wait.
+fn slow_down(lane: &Lane, diagnosis: &Diagnosis, decision: &RetryDecision, policy: &RetryPolicy) {
+    if diagnosis.category() != Some(Category::RateLimited) {
+        return;
+    }
+    let wait = match (diagnosis.retry_after_secs, decision) {
+        (Some(secs), _) => Duration::from_secs(secs).min(policy.max_delay),
+        (None, RetryDecision::Retry { after }) => *after,
+        (None, _) => return,
+    };
+    lane.block_for(wait);
+}
+
+/// The documented API of a request, routed at most once per call and only when asked.
+struct Routed {
+    method: Option<catalog::Method>,
+    api: Option<Option<&'static Api>>,
+}
+
+impl Routed {
+    fn new(request: &Request) -> Routed {
+        let method = match *request.method() {
+            Method::GET => Some(catalog::Method::Get),
+            Method::POST => Some(catalog::Method::Post),
+            Method::PUT => Some(catalog::Method::Put),
+            Method::PATCH => Some(catalog::Method::Patch),
+            Method::DELETE => Some(catalog::Method::Delete),
+            _ => None,
+        };
+        Routed { method, api: None }
+    }
+
+    /// The API, if it was routed already.
+    fn routed(&self) -> Option<&'static Api> {
+        self.api.flatten()
+    }
+
+    /// The API of the request's method and `url` (the same for every attempt).
+    fn get(&mut self, url: &reqwest::Url) -> Option<&'static Api> {
+        let method = self.method;
+        *self.api.get_or_insert_with(|| method.and_then(|m| catalog::route(m, url.path())))
     }
 }
 
@@ -401,6 +554,7 @@ const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// rest (or the read's error).
 async fn read(
     mut response: Response,
+    api: &mut Routed,
     limit: usize,
     timeout: Duration,
 ) -> (Response, Option<Diagnosis>) {
@@ -420,8 +574,18 @@ async fn read(
     }
     match body::read_prefix(&mut response, limit, Some(timeout)).await {
         Prefix::Whole(bytes) => {
-            let diagnosis =
-                diagnose(Some(status.as_u16()), &HeaderMapHeaders(response.headers()), &bytes);
+            let headers = HeaderMapHeaders(response.headers());
+            let status = Some(status.as_u16());
+            // Routed only for what is not a success (the API's entries decide an error;
+            // a success needs none), unless pacing routed it already.
+            let mut diagnosis =
+                Diagnoser::new().api(api.routed()).diagnose(status, &headers, &bytes);
+            if !diagnosis.is_success() && api.api.is_none() {
+                let routed = api.get(response.url());
+                if routed.is_some() {
+                    diagnosis = Diagnoser::new().api(routed).diagnose(status, &headers, &bytes);
+                }
+            }
             (body::with_body(response, bytes.into()), Some(diagnosis))
         }
         Prefix::Partial(read, stop) => (body::restore(response, read, stop), None),
@@ -445,5 +609,16 @@ mod tests {
         ] {
             assert_eq!(Idempotent::of(&method), Idempotent(idempotent), "{method}");
         }
+    }
+
+    /// Why a 2xx JSON body is read and diagnosed: the pages document errors worth a
+    /// retry that come with HTTP 200.
+    #[test]
+    fn a_2xx_can_carry_a_retryable_code() {
+        let retryable_200 = lark_errors::catalog::api_entries()
+            .iter()
+            .filter(|e| e.http_status() == Some(200) && e.action().is_retryable())
+            .count();
+        assert!(retryable_200 > 0);
     }
 }

@@ -31,6 +31,13 @@ pub trait TokenSource: Send + Sync + 'static {
 
     /// The kind of token this source gives.
     fn kind(&self) -> TokenKind;
+
+    /// The app the tokens are for (its `app_id`): the key under which
+    /// [`crate::Pacing::Documented`] counts requests, as the platform counts them per app.
+    /// `None` (the default) counts them under one key shared by every source without one.
+    fn app_id(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// Why a token could not be had.
@@ -456,6 +463,10 @@ impl TokenSource for AppTokenSource {
 
     fn kind(&self) -> TokenKind {
         self.kind
+    }
+
+    fn app_id(&self) -> Option<&str> {
+        Some(&self.app_id)
     }
 }
 

@@ -433,4 +433,8 @@ impl TokenSource for UserTokenSource {
     fn kind(&self) -> TokenKind {
         TokenKind::UserAccessToken
     }
+
+    fn app_id(&self) -> Option<&str> {
+        Some(&self.inner.client_id)
+    }
 }

@@ -3,6 +3,8 @@
 //! Assertions are on counts, order and the mock's request log; times only as lower
 //! bounds (a wait at least as long as the platform asked for).
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -176,7 +178,7 @@ async fn missing_scope_is_returned_untouched_after_one_request() {
 #[tokio::test]
 async fn streaming_body_is_sent_once_and_returned_as_is() {
     let config = Config {
-        faults: vec![FaultRule::new("/open-apis/upload/*", 99991400)],
+        faults: vec![FaultRule::new("/open-apis/im/v1/files", 99991400)],
         ..Config::default()
     };
     let mock = MockServer::start(config).await.unwrap();
@@ -184,13 +186,13 @@ async fn streaming_body_is_sent_once_and_returned_as_is() {
     let chunks: Vec<Result<bytes::Bytes, std::io::Error>> =
         vec![Ok(bytes::Bytes::from_static(b"{\"a\":")), Ok(bytes::Bytes::from_static(b"1}"))];
     let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
-    let response = client.post(mock.url("/open-apis/upload/x")).body(body).send().await.unwrap();
+    let response = client.post(mock.url("/open-apis/im/v1/files")).body(body).send().await.unwrap();
     // 99991400 is retryable for any request, but a stream cannot be sent again.
     assert_eq!(response.status(), 429);
     assert_eq!(response.attempts().unwrap().sent, 1);
     assert_eq!(response.diagnosis().unwrap().action(), Some(Action::WaitAndRetry));
     assert_eq!(code_of(response).await, 99991400);
-    assert_eq!(mock.stats().requests_to("/open-apis/upload/x"), 1);
+    assert_eq!(mock.stats().requests_to("/open-apis/im/v1/files"), 1);
 }
 
 #[tokio::test]
@@ -235,14 +237,14 @@ async fn token_endpoint_errors_are_middleware_errors_with_the_diagnosis() {
 async fn success_passes_through_intact() {
     let mock = MockServer::start(Config::default()).await.unwrap();
     let client = client(tokens(&mock));
-    let response = client.put(mock.url("/open-apis/docx/v1/documents/d1")).send().await.unwrap();
+    let response = client.put(mock.url("/open-apis/im/v1/chats/oc_1")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert!(response.headers().contains_key("x-tt-logid"));
     assert!(response.diagnosis().unwrap().is_success());
     assert_eq!(response.attempts().unwrap().sent, 1);
     let body: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(body["data"]["method"], "PUT");
-    assert_eq!(body["data"]["app_id"], "cli_mock");
+    assert_eq!(body, serde_json::json!({"code": 0, "msg": "success", "data": {}}));
+    assert_eq!(mock.stats().requests_to_api("PUT /open-apis/im/v1/chats/:chat_id"), 1);
 }
 
 /// Refresh tokens a store was given, in order.
@@ -311,4 +313,73 @@ async fn fifty_callers_with_an_expired_user_token_cause_one_refresh_at_the_mock(
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// An API's own error, answered by a small server in the test: the mock renders only the
+/// generic page's entries.
+#[tokio::test]
+async fn an_error_is_diagnosed_with_the_requests_api_and_a_success_routes_on_demand() {
+    use lark_errors::catalog::{Layer, Method, route};
+    let path = "/open-apis/im/v1/messages";
+    let api = route(Method::Post, path).unwrap();
+    // The API's first entry whose code the generic page does not document.
+    let own = api
+        .entries()
+        .iter()
+        .find(|e| lark_errors::lookup(e.code()).is_empty() && e.parent_code().is_none())
+        .expect("an entry of the API's own");
+    let body = serde_json::json!({"code": own.code(), "msg": own.render_message(&[])}).to_string();
+    let router = axum::Router::new()
+        .route(
+            path,
+            axum::routing::post(move || {
+                let body = body.clone();
+                async move { (axum::http::StatusCode::BAD_REQUEST, body) }
+            }),
+        )
+        .route(
+            "/open-apis/im/v1/chats",
+            axum::routing::get(|| async {
+                axum::Json(serde_json::json!({"code": 0, "msg": "success"}))
+            }),
+        );
+    let base = support::serve(router).await;
+    let client = ClientBuilder::new(reqwest::Client::new()).with(LarkMiddleware::new()).build();
+
+    let response =
+        client.post(format!("{base}{path}?receive_id_type=chat_id")).send().await.unwrap();
+    let d = response.diagnosis().unwrap();
+    assert_eq!(d.api, Some(api));
+    assert_eq!(response.lark_api(), Some(api));
+    assert_eq!(d.layer, Some(Layer::Api));
+    assert_eq!(d.entry.map(|e| e.code()), Some(own.code()));
+    assert_eq!(d.entry.and_then(|e| e.api()), Some(api));
+    assert_eq!(d.http_status, Some(400));
+
+    let response = client.get(format!("{base}/open-apis/im/v1/chats")).send().await.unwrap();
+    assert!(response.diagnosis().unwrap().is_success());
+    assert_eq!(response.diagnosis().unwrap().api, None, "a success is not routed");
+    assert_eq!(response.lark_api(), route(Method::Get, "/open-apis/im/v1/chats"));
+    assert!(response.lark_api().is_some());
+}
+
+#[tokio::test]
+async fn a_missing_scope_names_the_apis_documented_scopes() {
+    use lark_errors::catalog::{Method, route};
+    let path = "/open-apis/im/v1/messages";
+    let api = route(Method::Post, path).unwrap();
+    assert!(!api.scopes().is_empty());
+    let config = Config {
+        faults: vec![FaultRule::new(path, code::SCOPE_MISSING).method("POST")],
+        ..Config::default()
+    };
+    let mock = MockServer::start(config).await.unwrap();
+    let response = client(tokens(&mock)).post(mock.url(path)).send().await.unwrap();
+    let d = response.diagnosis().unwrap();
+    assert_eq!(d.action(), Some(Action::RequestScope));
+    assert_eq!(d.api, Some(api));
+    let required: Vec<_> = d.required_scopes().iter().map(|s| s.id()).collect();
+    let documented: Vec<_> = api.scopes().iter().map(|s| s.id()).collect();
+    assert_eq!(required, documented);
+    assert_eq!(response.attempts().unwrap().sent, 1);
 }

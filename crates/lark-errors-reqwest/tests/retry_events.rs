@@ -79,7 +79,7 @@ async fn internal_error_is_retried_for_get_with_growing_delays_never_for_post() 
         tracing::subscriber::set_default(tracing_subscriber::registry().with(retries.clone()));
 
     let config =
-        Config { faults: vec![FaultRule::new("/open-apis/flaky/*", 1500)], ..Config::default() };
+        Config { faults: vec![FaultRule::new("/open-apis/im/v1/*", 1500)], ..Config::default() };
     let mock = MockServer::start(config).await.unwrap();
     let mw = LarkMiddleware::new()
         .with_policy(policy())
@@ -87,18 +87,25 @@ async fn internal_error_is_retried_for_get_with_growing_delays_never_for_post() 
         .with_token_source(AppTokenSource::tenant(mock.base_url(), "cli_mock", "mock_secret"));
     let client = ClientBuilder::new(reqwest::Client::new()).with(mw).build();
 
-    let post = client.post(mock.url("/open-apis/flaky/post")).body("{}").send().await.unwrap();
+    let post = client.post(mock.url("/open-apis/im/v1/messages")).body("{}").send().await.unwrap();
     assert_eq!(post.attempts().unwrap().sent, 1);
     assert_eq!(post.diagnosis().unwrap().code, Some(1500));
-    assert_eq!(mock.stats().requests_to("/open-apis/flaky/post"), 1, "a POST may have done work");
+    assert_eq!(
+        mock.stats().requests_to("/open-apis/im/v1/messages"),
+        1,
+        "a POST may have done work"
+    );
     assert!(retries.0.lock().unwrap().is_empty());
 
-    let get = client.get(mock.url("/open-apis/flaky/get")).send().await.unwrap();
+    let get = client.get(mock.url("/open-apis/im/v1/chats/oc_flaky")).send().await.unwrap();
     assert_eq!(get.attempts().unwrap().sent, 4, "up to the attempt limit");
     assert_eq!(get.attempts().unwrap().waited, Duration::from_millis(20 + 40 + 80));
     assert_eq!(code_of(get).await, 1500, "the last failure is handed back");
-    let log: Vec<_> =
-        mock.requests().into_iter().filter(|r| r.path == "/open-apis/flaky/get").collect();
+    let log: Vec<_> = mock
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/open-apis/im/v1/chats/oc_flaky")
+        .collect();
     assert_eq!(log.len(), 4);
     let expected = [20, 40, 80];
     for (pair, ms) in log.windows(2).zip(expected) {
@@ -113,7 +120,7 @@ async fn internal_error_is_retried_for_get_with_growing_delays_never_for_post() 
 
     // The caller may say a POST is idempotent.
     let post = client
-        .post(mock.url("/open-apis/flaky/idempotent"))
+        .post(mock.url("/open-apis/im/v1/chats"))
         .with_extension(Idempotent(true))
         .body("{}")
         .send()

@@ -62,7 +62,7 @@
 
 use std::fmt;
 
-use crate::catalog::{Api, Entry, Layer, Method, Scope};
+use crate::catalog::{Api, Entry, Layer, Method, RateLimit, Scope};
 use crate::semantics::{Action, Category, TokenKind};
 use crate::template::MatchQuality;
 
@@ -375,6 +375,35 @@ impl Diagnosis {
             (Some(api), Some(Action::RequestScope)) => api.scopes(),
             _ => &[],
         }
+    }
+
+    /// The request's API's documented rate-limit tier, on a diagnosis of the platform's
+    /// frequency limit ([`code::FREQUENCY_LIMIT`](crate::platform::code::FREQUENCY_LIMIT),
+    /// which counts against that tier): the limit the caller exceeded, even without an
+    /// `x-ogw-ratelimit-limit` header. `None` without a known API, for other codes, or
+    /// where the page documents no tier.
+    ///
+    /// ```
+    /// use lark_errors::diagnose::{diagnose_request, NoHeaders};
+    ///
+    /// let body = br#"{"code":99991400,"msg":"request trigger frequency limit"}"#;
+    /// let d = diagnose_request("POST", "/open-apis/im/v1/messages", Some(429), &NoHeaders, body);
+    /// assert_eq!(d.documented_rate_limit().unwrap().to_string(), "1000/min, 50/s");
+    ///
+    /// // Without the request, no API and so no tier.
+    /// let d = lark_errors::diagnose(Some(429), &NoHeaders, body);
+    /// assert_eq!(d.documented_rate_limit(), None);
+    ///
+    /// let other = br#"{"code":230002,"msg":"The bot can not be outside the group."}"#;
+    /// let d = diagnose_request("POST", "/open-apis/im/v1/messages", Some(400), &NoHeaders, other);
+    /// assert_eq!(d.documented_rate_limit(), None);
+    /// ```
+    pub fn documented_rate_limit(&self) -> Option<RateLimit> {
+        let frequency = i64::from(crate::platform::code::FREQUENCY_LIMIT);
+        if self.code != Some(frequency) {
+            return None;
+        }
+        self.api.and_then(Api::rate_limit)
     }
 
     /// Whether sending the request again can succeed.

@@ -134,6 +134,9 @@ pub mod code {
     pub const APP_UNAUTHORIZED: u32 = 10014;
     /// Token endpoint: wrong app secret.
     pub const WRONG_APP_SECRET: u32 = 10015;
+    /// No API at this path ("resource not find", 请求路径错误, HTTP 404): what the gateway
+    /// answers for a path under `/open-apis/` that no API has.
+    pub const RESOURCE_NOT_FOUND: u32 = 99991201;
     /// A frequency limit was hit (HTTP 429 on most APIs): wait `x-ogw-ratelimit-reset`.
     pub const FREQUENCY_LIMIT: u32 = 99991400;
     /// The monthly quota is used up (also HTTP 429): waiting seconds will not help.
@@ -372,6 +375,7 @@ mod tests {
             code::USER_ACCESS_TOKEN_EXPIRED,
             code::USER_SCOPE_MISSING,
             code::TOO_LARGE_REQUEST,
+            code::RESOURCE_NOT_FOUND,
         ] {
             assert!(!crate::lookup(c).is_empty(), "{c} is not on the generic page");
             assert!(code::is_well_known(c), "{c} is in WELL_KNOWN");

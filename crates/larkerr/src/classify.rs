@@ -1,30 +1,40 @@
 //! `larkerr classify [FILE|-]`: a real response, diagnosed by the library and told in
 //! words.
 //!
-//! The input is a JSON response body, or a raw HTTP response as `curl -i` prints it
-//! (see [`crate::http`] for how the two are told apart). `--status` and `--header` add
-//! what a bare body lacks and take precedence over a raw response's own.
+//! The input is a JSON response body, a raw HTTP response as `curl -i` prints it (see
+//! [`crate::http`] for how the two are told apart), a `curl -v` transcript or a log
+//! line holding the request and the response (see [`crate::request`]). `--status` and
+//! `--header` add what a bare body lacks and take precedence over the input's own;
+//! `--api` names the request (over a transcript's or a log line's), so that the
+//! library's [`Diagnoser`] reads the API's own entry, rate limit and scopes.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use lark_errors::catalog::Language;
-use lark_errors::diagnose::{Basis, Diagnosis, diagnose};
+use lark_errors::catalog::{Api, Language, Layer, Method};
+use lark_errors::diagnose::{Basis, Diagnoser, Diagnosis};
 use lark_errors::template::MatchQuality;
 use lark_errors::{Action, Entry, platform};
 
 use crate::Status;
-use crate::explain::{field_at, heading, text};
+use crate::explain::{field_at, heading, semantics_line, text};
 use crate::output::{self, Printer, Tone};
 use crate::words::{self, Lang};
-use crate::{http, input, render};
+use crate::{http, input, render, request};
 
 /// Diagnose a response.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The response: a JSON body or `curl -i` output; stdin when absent or `-`.
+    /// The response: a JSON body, `curl -i` output, a `curl -v` transcript (`2>&1`)
+    /// or a log line holding the request and the response (an SDK's error line, a
+    /// JSON record with `path` or `url` and the body); stdin when absent or `-`.
     #[arg(value_name = "FILE")]
     file: Option<PathBuf>,
+    /// The request, `METHOD URL` (any host or a bare path; query allowed): the API's
+    /// own entry decides, with its documented rate limit and scopes. Overrides the
+    /// request of a transcript or log line.
+    #[arg(long, value_name = "METHOD URL", value_parser = crate::request::parse_api)]
+    api: Option<&'static Api>,
     /// The HTTP status, when the input is only a body (overrides a raw response's).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(100..=599))]
     status: Option<u16>,
@@ -64,21 +74,48 @@ pub fn run(args: &Args, p: Printer) -> io::Result<Status> {
         }
     };
     let mut headers = args.headers.clone();
-    let (status, body) = if http::looks_raw(&text) {
+    // The request, where the input gives one: method (if any) and URL.
+    let mut sent: Option<(Option<Method>, String)> = None;
+    let (status, body) = if request::looks_curl_verbose(&text) {
+        match request::parse_curl_verbose(&text) {
+            Some(x) if x.status.is_some() || !x.body.is_empty() => {
+                headers.extend(x.headers);
+                sent = Some((x.method, x.url));
+                (x.status, x.body)
+            }
+            _ => {
+                output::error(
+                    "the `curl -v` transcript has no response (no `< HTTP/...` status line \
+                     and no body): give curl's stderr and stdout together (`2>&1`)",
+                );
+                return Ok(Status::Usage);
+            }
+        }
+    } else if http::looks_raw(&text) {
         match http::parse(&text) {
             Ok(raw) => {
                 headers.extend(raw.headers.iter().map(|&(k, v)| (k.to_owned(), v.to_owned())));
-                (Some(raw.status), raw.body)
+                (Some(raw.status), raw.body.to_owned())
             }
             Err(e) => {
                 output::error(e);
                 return Ok(Status::Usage);
             }
         }
+    } else if let Some(x) = one_line(&text).and_then(request::parse_log_line) {
+        sent = Some((x.method, x.url));
+        (x.status, x.body)
     } else {
-        (None, text.as_str())
+        (None, text.clone())
     };
-    let d = diagnose(args.status.or(status), &headers, body.as_bytes());
+    let diagnoser = match (args.api, &sent) {
+        (Some(api), _) => Diagnoser::new().api(Some(api)),
+        (None, Some((method, url))) => {
+            Diagnoser::new().request(method.map_or("", Method::as_str), url)
+        }
+        (None, None) => Diagnoser::new(),
+    };
+    let d = diagnoser.diagnose(args.status.or(status), &headers, body.as_bytes());
     if d.basis == Basis::Unknown {
         if let Some(why) = &d.parse_error {
             output::error(format_args!(
@@ -93,11 +130,22 @@ pub fn run(args: &Args, p: Printer) -> io::Result<Status> {
         writeln!(out)?;
     } else {
         let mut text = String::new();
-        write_diagnosis(&mut text, &d, args.lang.map(Language::from), p);
+        // A request the input gave that routes to no documented API: say so.
+        let unrouted = match (&sent, d.api, args.api) {
+            (Some((method, url)), None, None) => Some((*method, url.as_str())),
+            _ => None,
+        };
+        write_diagnosis(&mut text, &d, unrouted, args.lang.map(Language::from), p);
         out.write_all(text.as_bytes())?;
     }
     out.flush()?;
     Ok(if d.basis == Basis::Unknown { Status::NotFound } else { Status::Found })
+}
+
+/// The input as one line, when it is one (a log line): trimmed, no other line.
+fn one_line(text: &str) -> Option<&str> {
+    let t = text.trim();
+    (!t.is_empty() && !t.contains('\n')).then_some(t)
 }
 
 /// Width of the diagnosis labels (`missing scopes`, `troubleshooter`).
@@ -107,10 +155,32 @@ fn line(out: &mut String, label: &str, value: &[(String, Tone)], s: Printer) {
     field_at(out, label, LABEL, value, s);
 }
 
-/// Appends the diagnosis in words.
-fn write_diagnosis(out: &mut String, d: &Diagnosis, lang: Option<Language>, s: Printer) {
+/// Appends the diagnosis in words; `unrouted` is a request the input gave that routes
+/// to no documented API.
+fn write_diagnosis(
+    out: &mut String,
+    d: &Diagnosis,
+    unrouted: Option<(Option<Method>, &str)>,
+    lang: Option<Language>,
+    s: Printer,
+) {
     let code = d.code.map_or_else(|| "no code".to_owned(), |c| c.to_string());
     heading(out, &code, d.message.as_deref().unwrap_or("(no message)"), s);
+    if let Some(api) = d.api {
+        let value =
+            vec![(api.to_string(), Tone::Strong), (format!(" ({})", api.title()), Tone::Plain)];
+        line(out, "api", &value, s);
+    } else if let Some((method, url)) = unrouted {
+        let request = match method {
+            Some(m) => format!("{m} {url}"),
+            None => url.to_owned(),
+        };
+        let value = vec![
+            (render::truncate(&request, 100), Tone::Plain),
+            (" (routes to no documented API)".to_owned(), Tone::Warn),
+        ];
+        line(out, "request", &value, s);
+    }
     let basis = words::basis(d.basis);
     match d.category() {
         Some(category) => {
@@ -121,7 +191,19 @@ fn write_diagnosis(out: &mut String, d: &Diagnosis, lang: Option<Language>, s: P
         None => line(out, "what happened", &text(basis, Tone::Plain), s),
     }
     if let Some(entry) = d.entry {
-        line(out, "documented", &documented(entry, d.match_quality), s);
+        let mut value = documented(entry, d.match_quality);
+        // Where the entry came from, once there is more than the generic page to say
+        // it came from: the request is known, or an API page documents the code.
+        if let Some(layer) = d.layer.filter(|&l| d.api.is_some() || l != Layer::Generic) {
+            value.push((format!("; {}", layer_words(layer, d.api.is_some())), Tone::Dim));
+        }
+        line(out, "documented", &value, s);
+    }
+    if let Some(sub) = d.sub_entry {
+        let mut value = vec![(format!("{} ", sub.code()), Tone::Strong)];
+        value.push((sub.message().to_owned(), Tone::Plain));
+        line(out, "sub-code", &value, s);
+        line(out, "", &semantics_line(sub), s);
     }
     if let Some(action) = d.action() {
         line(
@@ -153,10 +235,35 @@ fn write_diagnosis(out: &mut String, d: &Diagnosis, lang: Option<Language>, s: P
     if let Some(limit) = d.rate_limit {
         line(out, "rate limit", &text(format!("{limit} requests per window"), Tone::Plain), s);
     }
+    if let (Some(tier), Some(api)) = (d.documented_rate_limit(), d.api) {
+        let value = vec![
+            (tier.to_string(), Tone::Strong),
+            (format!(" (documented for {api})"), Tone::Plain),
+        ];
+        line(out, "api rate limit", &value, s);
+    }
     if let Some(token) = d.token() {
         line(out, "token", &text(token.to_string(), Tone::Plain), s);
     }
     write_scopes(out, d, s);
+    match d.required_scopes() {
+        [] => {}
+        scopes => {
+            let ids: Vec<&str> = scopes.iter().map(|sc| sc.id()).collect();
+            let value = if ids.len() == 1 {
+                vec![
+                    (ids[0].to_owned(), Tone::Strong),
+                    (" (the API's scope)".to_owned(), Tone::Dim),
+                ]
+            } else {
+                vec![
+                    (ids.join(", "), Tone::Strong),
+                    (" (the API's; any one suffices)".to_owned(), Tone::Dim),
+                ]
+            };
+            line(out, "api scopes", &value, s);
+        }
+    }
     for v in &d.field_violations {
         let mut value = vec![(v.field.clone(), Tone::Strong)];
         if let Some(description) = &v.description {
@@ -176,6 +283,20 @@ fn write_diagnosis(out: &mut String, d: &Diagnosis, lang: Option<Language>, s: P
     if let Some(troubleshooter) = &d.troubleshooter {
         line(out, "troubleshooter", &text(troubleshooter.clone(), Tone::Url), s);
     }
+    for detail in &d.details {
+        let mut value = Vec::new();
+        if let Some(key) = detail.key.as_deref().filter(|k| !k.trim().is_empty()) {
+            value.push((format!("{key}: "), Tone::Dim));
+        }
+        value.push((detail.value.clone().unwrap_or_default(), Tone::Plain));
+        line(out, "detail", &value, s);
+    }
+    if let Some(url) = &d.challenge_url {
+        line(out, "challenge", &text(url.clone(), Tone::Url), s);
+    }
+    if let Some(hint) = &d.hint {
+        line(out, "hint", &text(hint.clone(), Tone::Plain), s);
+    }
     if d.missing_scopes.is_empty() {
         for help in &d.helps {
             line(out, "help", &help_value(&help.url, help.description.as_deref()), s);
@@ -184,7 +305,8 @@ fn write_diagnosis(out: &mut String, d: &Diagnosis, lang: Option<Language>, s: P
     if let Some(why) = &d.parse_error {
         line(out, "body", &text(why.to_string(), Tone::Warn), s);
     }
-    if let Some(entry) = d.entry {
+    // The advice of the entry that decides: a sub-code's says exactly what to fix.
+    if let Some(entry) = d.decisive_entry() {
         let choice = entry.advice_for(lang);
         let (advice, shown, note) = (choice.text, choice.language, words::advice_note(&choice));
         let mut label = vec![(format!("({shown})"), Tone::Dim)];
@@ -193,6 +315,18 @@ fn write_diagnosis(out: &mut String, d: &Diagnosis, lang: Option<Language>, s: P
         }
         line(out, "advice", &label, s);
         out.push_str(&render::markdown(advice, 4, s));
+    }
+}
+
+/// Where the entry came from, in words.
+fn layer_words(layer: Layer, api_known: bool) -> &'static str {
+    match layer {
+        Layer::Api => "from the API's own page",
+        Layer::Generic => "from the generic error-code page",
+        Layer::AcrossApis if api_known => {
+            "from another API's page (the API's own does not document the code)"
+        }
+        _ => "from an API page (name the request with --api for its own entry)",
     }
 }
 

@@ -1,7 +1,9 @@
-//! `larkerr doc check FILE` and `larkerr doc diff OLD NEW`: for maintainers folding a
-//! new copy of the platform's error-code page into the catalog (see CONTRIBUTING.md).
+//! `larkerr doc check FILE|DIR` and `larkerr doc diff OLD NEW`: for maintainers folding a
+//! new copy of the platform's error-code page, or a new snapshot of the API pages, into
+//! the catalog (see CONTRIBUTING.md).
 //!
 //! The library decides (`lark_errors_page::diff`); this module reads files and renders.
+//! A folder is a folder of API pages: [`crate::doc_api`] handles it.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -22,17 +24,28 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum DocCommand {
-    /// Parse a copy of the page and report what it contains and every problem in it.
-    #[command(after_help = "Exit status: 0 when the page parses cleanly, 2 otherwise.")]
+    /// Parse a copy of the page, or a folder of API pages, and report what it contains
+    /// and every problem in it.
+    #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
-    /// Compare two copies of the page: codes added and removed, messages and advice
-    /// changed, duplicates gained and lost; formatting-only changes apart.
+    /// Compare two copies of the page, or two folders of API pages: codes added and
+    /// removed, messages and advice changed, duplicates gained and lost (and per API:
+    /// APIs added and removed, HTTP status, rate-limit tier and scope changes);
+    /// formatting-only changes apart.
     #[command(
         after_help = DIFF_HELP,
-        override_usage = "larkerr doc diff [--json] OLD NEW\n       larkerr doc diff [--json] --builtin NEW"
+        override_usage = "larkerr doc diff [--json] OLD NEW\n       larkerr doc diff [--json] --builtin NEW\n       larkerr doc diff [--json] OLD_DIR NEW_DIR"
     )]
     Diff(DiffArgs),
 }
+
+const CHECK_HELP: &str = "\
+A folder is read as a folder of API pages (every `.md` file under it): the report
+counts pages, request tables and APIs, error rows and codes, and lists every problem
+as DIR/PAGE:LINE. A scope named without its id is only a note: nothing is lost.
+
+Exit status: 0 when the page (or every page of the folder) parses cleanly, notes
+allowed; 2 otherwise.";
 
 const DIFF_HELP: &str = "\
 Rows are paired by code; a duplicated code's rows by message, then in order.
@@ -44,17 +57,27 @@ in the same language; across languages only codes and messages are compared.
 
 Both pages must parse cleanly (see `larkerr doc check`).
 
+Two folders are compared as folders of API pages. An API is its method and path
+template; pages are paired by API (a page that moved is the same API, reported as
+moved), then by page path (a page whose API changed reports both). Per API it reports
+codes added and removed (a sub-code with its parent), message, description and advice
+changes, HTTP status changes, the rate-limit tier, and scopes and field scopes added
+and removed. A folder and a file cannot be compared; --builtin is for the generic page
+only (compare against the vendored folder in data/sources/). A folder holds at most
+16,384 pages of at most 8 MiB, 256 MiB in all.
+
 Exit status: 0 when the comparison ran, whether or not anything changed; 2 when a
 page cannot be read or does not parse, or on bad usage.
 
 Examples:
   larkerr doc diff data/sources/old.md data/sources/new.md
-  larkerr doc diff --builtin new.md      # what does the installed catalog miss?";
+  larkerr doc diff --builtin new.md      # what does the installed catalog miss?
+  larkerr doc diff data/sources/feishu-api-pages.zh.2026-01-09 new-api-pages/";
 
 #[derive(Debug, clap::Args)]
 struct CheckArgs {
-    /// The page, as markdown (either table style).
-    #[arg(value_name = "FILE")]
+    /// The page, as markdown (either table style), or a folder of API pages.
+    #[arg(value_name = "FILE|DIR")]
     file: PathBuf,
     /// Print the report as JSON.
     #[arg(long)]
@@ -63,7 +86,8 @@ struct CheckArgs {
 
 #[derive(Debug, clap::Args)]
 struct DiffArgs {
-    /// OLD and NEW pages, as markdown; only NEW with --builtin.
+    /// OLD and NEW pages, as markdown, or two folders of API pages; only NEW with
+    /// --builtin.
     #[arg(value_names = ["OLD", "NEW"], num_args = 1..=2, required = true)]
     files: Vec<PathBuf>,
     /// Use the built-in catalog as OLD.
@@ -83,22 +107,25 @@ pub fn run(args: &Args, p: Printer) -> io::Result<Status> {
 
 /// Reads a page through the page crate's size-limited reader; the error names the file.
 fn read(path: &Path) -> io::Result<String> {
-    lark_errors_page::read_page(path).map_err(|e| {
-        let kind = match &e {
-            PageError::Io { error, .. } => error.kind(),
-            _ => io::ErrorKind::InvalidData,
-        };
-        io::Error::new(kind, e.to_string())
-    })
+    lark_errors_page::read_page(path).map_err(page_error)
+}
+
+/// A page crate's read error as an I/O error whose text names the file.
+pub(crate) fn page_error(e: PageError) -> io::Error {
+    let kind = match &e {
+        PageError::Io { error, .. } => error.kind(),
+        _ => io::ErrorKind::InvalidData,
+    };
+    io::Error::new(kind, e.to_string())
 }
 
 /// How many problems the one line on stderr names before "and N more".
 const PROBLEMS_NAMED: usize = 3;
 
-/// The one line on stderr for a page that does not parse cleanly: the first problems
-/// with their lines, how many more, and where to see them all (`listed`: already
-/// printed on stdout by `doc check`).
-fn not_clean(path: &Path, problems: &[(usize, String)], listed: bool) {
+/// The one line on stderr for a page (or folder) that does not parse cleanly: the first
+/// problems with their lines (`line N: what`, `page:N: what`), how many more, and where
+/// to see them all (`listed`: already printed on stdout by `doc check`).
+pub(crate) fn not_clean(path: &Path, problems: &[String], listed: bool) {
     let file = path.display();
     if listed {
         let n = problems.len();
@@ -113,7 +140,7 @@ fn not_clean(path: &Path, problems: &[(usize, String)], listed: bool) {
         .take(PROBLEMS_NAMED)
         // The file is named once at the start: the line stays short enough not to be
         // cut (error lines are capped) even with long paths.
-        .map(|(line, what)| format!("line {line}: {what}"))
+        .cloned()
         .collect();
     let more = problems.len().saturating_sub(PROBLEMS_NAMED);
     let more = if more > 0 { format!("; and {more} more") } else { String::new() };
@@ -126,13 +153,16 @@ fn not_clean(path: &Path, problems: &[(usize, String)], listed: bool) {
 }
 
 fn check(args: &CheckArgs, p: Printer) -> io::Result<Status> {
+    if args.file.is_dir() {
+        return crate::doc_api::check(&args.file, args.json, p);
+    }
     let text = read(&args.file)?;
     let report = diff::check(&text);
     let status = if report.is_clean() { Status::Found } else { Status::Usage };
     let failed = || {
         if !report.is_clean() {
-            let problems: Vec<(usize, String)> =
-                report.problems.iter().map(|p| (p.line, p.message.clone())).collect();
+            let problems: Vec<String> =
+                report.problems.iter().map(|p| format!("line {}: {}", p.line, p.message)).collect();
             not_clean(&args.file, &problems, true);
         }
     };
@@ -202,7 +232,7 @@ fn style_name(s: &PageSummary) -> &'static str {
     }
 }
 
-fn plural(n: usize) -> &'static str {
+pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
@@ -221,13 +251,35 @@ fn load(path: &Path) -> io::Result<Result<Side, Status>> {
         let label = path.display().to_string();
         return Ok(Ok(Side { file: Some(label.clone()), label, doc }));
     }
-    let problems: Vec<(usize, String)> =
-        problems.iter().map(|p| (p.line, p.kind.to_string())).collect();
+    let problems: Vec<String> =
+        problems.iter().map(|p| format!("line {}: {}", p.line, p.kind)).collect();
     not_clean(path, &problems, false);
     Ok(Err(Status::Usage))
 }
 
 fn diff_cmd(args: &DiffArgs, p: Printer) -> io::Result<Status> {
+    let dirs: Vec<bool> = args.files.iter().map(|f| f.is_dir()).collect();
+    match (args.builtin, args.files.as_slice(), dirs.as_slice()) {
+        (false, [old, new], [true, true]) => {
+            return crate::doc_api::diff(old, new, args.json, p);
+        }
+        (false, [old, new], [true, false] | [false, true]) => {
+            let (dir, file) = if dirs[0] { (old, new) } else { (new, old) };
+            return usage(&format!(
+                "{} is a folder of API pages but {} is a file: compare two pages or two folders",
+                dir.display(),
+                file.display()
+            ));
+        }
+        (true, [new], [true]) => {
+            return usage(&format!(
+                "{} is a folder: --builtin compares the generic error-code page only; \
+                 for API pages give OLD_DIR NEW_DIR (the vendored folder is in data/sources/)",
+                new.display()
+            ));
+        }
+        _ => {}
+    }
     let (old, new) = match (args.builtin, args.files.as_slice()) {
         (true, [new]) => {
             let source = lark_errors::sources().first().map_or("", |s| s.file);
@@ -428,7 +480,13 @@ fn page_line(
     writeln!(out, "     {}", p.styled(&line, Tone::Plain))
 }
 
-fn heading(out: &mut dyn Write, name: &str, n: usize, unit: &str, p: Printer) -> io::Result<()> {
+pub(crate) fn heading(
+    out: &mut dyn Write,
+    name: &str,
+    n: usize,
+    unit: &str,
+    p: Printer,
+) -> io::Result<()> {
     let units = match (unit, n) {
         (_, 1) => unit.to_owned(),
         ("entry", _) => "entries".to_owned(),

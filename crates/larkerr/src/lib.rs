@@ -16,8 +16,10 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+mod api;
 mod classify;
 mod completions;
+mod doc_api;
 mod doc_cmd;
 mod explain;
 mod export;
@@ -27,6 +29,7 @@ mod list;
 mod mock;
 pub mod output;
 pub mod render;
+pub mod request;
 mod scan;
 mod search;
 mod words;
@@ -49,12 +52,14 @@ pub struct Cli {
 enum Command {
     /// Explain error codes: message, meaning, what to do, advice.
     Explain(explain::Args),
+    /// Show a documented API: its page, rate limit, scopes and error codes.
+    Api(api::Args),
     /// Search the whole catalog: codes, messages, meanings, advice, API titles.
     Search(search::Args),
     /// List the catalog, filtered by category, action, token, retryability, API, area or
     /// HTTP status.
     List(list::Args),
-    /// Diagnose a response: a JSON body, or a raw HTTP response as `curl -i` prints it.
+    /// Diagnose a response: a JSON body, `curl -i` or `curl -v` output, or a log line.
     Classify(classify::Args),
     /// Export the whole catalog (generic page, APIs, per-API entries) as JSON, CSV or
     /// Markdown.
@@ -115,6 +120,7 @@ pub fn main() -> ExitCode {
     let printer = output::Printer::resolve(&cli.global);
     let result = match cli.command {
         Command::Explain(args) => explain::run(&args, printer),
+        Command::Api(args) => api::run(&args, printer),
         Command::Search(args) => search::run(&args, printer),
         Command::List(args) => list::run(&args, printer),
         Command::Classify(args) => classify::run(&args, printer),

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
-use lark_errors_mock::{Config, MockServer, RequestLog};
+use lark_errors_mock::{Config, MockServer, RateLimits, RequestLog};
 
 use crate::Status;
 use crate::output::Printer;
@@ -13,10 +13,12 @@ use crate::output::Printer;
 ///
 /// It issues tenant and app access tokens for the configured apps (default app
 /// `cli_mock` / `mock_secret`), refreshes configured users' tokens at the OAuth token
-/// endpoint, answers every other `/open-apis/...` path as a business endpoint (99991661
-/// without a token, 99991663 for an unknown or expired one), applies the configured rate
-/// limit (HTTP 429, 99991400, `X-Ogw-Ratelimit-*` headers) and fault rules, and serves
-/// request counts at `GET /_mock/stats`. Each request and the code it was answered with
+/// endpoint, serves every documented API (method and path template; 99991201, HTTP 404,
+/// for a path no API has; 99991661 without a token, 99991663 for an unknown or expired
+/// one), limits each API per app by its documented tier (HTTP 429, 99991400,
+/// `X-Ogw-Ratelimit-*` headers), applies fault rules rendered from each API's own
+/// entries, and serves request counts at `GET /_mock/stats` and the routes at
+/// `GET /_mock/apis`. Each request and the code it was answered with
 /// is logged to stderr, coloured as `--color` says (`--quiet` turns the log off; a log
 /// nobody reads never stops the server: lines are dropped and counted). Stops on Ctrl-C.
 /// The configuration format is documented in the lark-errors-mock README.
@@ -35,14 +37,23 @@ pub struct Args {
     /// Do not log requests.
     #[arg(long, short)]
     quiet: bool,
+    /// The documented rate limits: `documented` (every API per app, the default) or
+    /// `off`; overrides `rate_limits` of the configuration.
+    #[arg(long, value_name = "WHICH", value_parser = ["documented", "off"])]
+    rate_limits: Option<String>,
 }
 
 /// Starts the server and serves until Ctrl-C.
 pub fn run(args: &Args, printer: Printer) -> io::Result<Status> {
-    let config = match &args.config {
+    let mut config = match &args.config {
         Some(path) => Config::from_file(path).map_err(|e| io::Error::other(e.to_string()))?,
         None => Config::default(),
     };
+    match args.rate_limits.as_deref() {
+        Some("off") => config.rate_limits = RateLimits::Off,
+        Some(_) => config.rate_limits = RateLimits::Documented,
+        None => {}
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let addr = SocketAddr::new(args.host, args.port);

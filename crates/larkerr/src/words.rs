@@ -43,6 +43,7 @@ pub fn basis(basis: Basis) -> &'static str {
         Basis::Success => "not an error",
         Basis::Catalog => "documented code",
         Basis::Wrapped => "documented code found inside the message",
+        Basis::Challenge => "the platform asks the user to complete a login or MFA challenge",
         Basis::Violations => "undocumented code; decided from the error's violations",
         Basis::MessageWords => "undocumented code; decided from words in the message",
         Basis::HttpStatus => "no usable code; decided from the HTTP status",

@@ -142,7 +142,7 @@ fn a_request_log_nobody_reads_does_not_stop_serving() {
     for i in 0..3000 {
         // One write per request: `write!` would send it in pieces, each held back by
         // Nagle's algorithm until the last is acknowledged.
-        let request = format!("GET /open-apis/x/{i} HTTP/1.1\r\nHost: x\r\n\r\n");
+        let request = format!("GET /open-apis/im/v1/chats/oc_{i} HTTP/1.1\r\nHost: x\r\n\r\n");
         stream.write_all(request.as_bytes()).unwrap();
         let mut status = String::new();
         reader.read_line(&mut status).unwrap_or_else(|e| panic!("request {i}: {e}"));
@@ -162,4 +162,41 @@ fn a_request_log_nobody_reads_does_not_stop_serving() {
         reader.read_exact(&mut body).unwrap();
     }
     drop(server);
+}
+
+#[test]
+fn rate_limits_off_leaves_every_api_without_windows() {
+    let windows_of = |extra: &[&str]| {
+        let child = Command::cargo_bin("larkerr")
+            .unwrap()
+            .args(["mock", "--port", "0", "--quiet"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut server = Server(child);
+        let mut banner = BufReader::new(server.0.stdout.take().unwrap());
+        let mut first = String::new();
+        banner.read_line(&mut first).unwrap();
+        let addr = first.trim().rsplit("http://").next().unwrap().to_owned();
+        let request = format!(
+            "GET {} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            lark_errors_mock::APIS_PATH
+        );
+        let response = http(&addr, &request);
+        let body = response.split("\r\n\r\n").nth(1).unwrap().to_owned();
+        let routes: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let routes = routes.as_array().unwrap().clone();
+        assert_eq!(routes.len(), lark_errors::apis().len());
+        routes.iter().filter(|r| !r["windows"].as_array().unwrap().is_empty()).count()
+    };
+    let limited = lark_errors::apis()
+        .iter()
+        .filter(|a| a.rate_limit().is_some_and(|t| t.windows().next().is_some()))
+        .count();
+    assert!(limited > 1000, "{limited}");
+    assert_eq!(windows_of(&[]), limited);
+    assert_eq!(windows_of(&["--rate-limits", "documented"]), limited);
+    assert_eq!(windows_of(&["--rate-limits", "off"]), 0);
 }

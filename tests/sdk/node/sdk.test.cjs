@@ -37,7 +37,7 @@ test('fetches one tenant token and calls', async () => {
   const chats = await c.im.v1.chat.list({});
   assert.equal(chats.code, 0);
   for (let i = 0; i < 3; i++) {
-    const { data, headers } = await call(c, '/open-apis/sdk/ok');
+    const { data, headers } = await call(c, '/open-apis/im/v1/chats');
     assert.equal(data.code, 0);
     assert.match(headers['x-tt-logid'], LOG_ID);
   }
@@ -62,8 +62,27 @@ test('rate limit', async () => {
   assert.equal(e.response.headers['x-ogw-ratelimit-reset'], '3');
 });
 
+test("an API's own error with its documented status", async () => {
+  // The page of "获取部门直属用户列表" documents 40004 with HTTP 403 (the mock's rule in
+  // mock.toml names the API; the status comes from its entry).
+  const e = await rejected(
+    client().contact.v3.user.findByDepartment({ params: { department_id: 'od_1' } }),
+  );
+  assert.equal(e.response.status, 403);
+  assert.equal(e.response.data.code, 40004);
+  assert.equal(e.response.data.msg, 'no dept authority error');
+  assert.match(e.response.headers['x-tt-logid'], LOG_ID);
+});
+
+test("an undocumented path is the gateway's 404", async () => {
+  const e = await rejected(call(client(), '/open-apis/sdk/no_such_api'));
+  assert.equal(e.response.status, 404);
+  assert.equal(e.response.data.code, 99991201);
+  assert.equal(e.response.data.msg, 'resource not find');
+});
+
 test('wrong secret', async () => {
-  const e = await rejected(call(client('cli_wrong', 'not_the_secret'), '/open-apis/sdk/ok'));
+  const e = await rejected(call(client('cli_wrong', 'not_the_secret'), '/open-apis/im/v1/chats'));
   assert.match(e.message, /failed to get tenant_access_token, code: 10015/);
 });
 

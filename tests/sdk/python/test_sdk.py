@@ -13,7 +13,7 @@ import unittest
 import urllib.request
 
 import lark_oapi as lark
-from lark_oapi.api.contact.v3 import GetUserRequest
+from lark_oapi.api.contact.v3 import FindByDepartmentUserRequest, GetUserRequest
 from lark_oapi.api.im.v1 import GetChatRequest, ListChatRequest
 from lark_oapi.core.exception import ObtainAccessTokenException
 
@@ -62,7 +62,7 @@ class PythonSdk(unittest.TestCase):
         self.assertEqual(resp.code, 0)
         self.assertRegex(resp.get_log_id(), LOG_ID)
         for _ in range(3):
-            self.assertEqual(call(c, "/open-apis/sdk/ok").code, 0)
+            self.assertEqual(call(c, "/open-apis/im/v1/chats").code, 0)
         # The SDK caches the token: one fetch for four calls.
         self.assertEqual(stats()["token_fetches"] - before, 1)
 
@@ -83,9 +83,25 @@ class PythonSdk(unittest.TestCase):
         self.assertEqual(resp.raw.headers.get("X-Ogw-Ratelimit-Limit"), "10")
         self.assertEqual(resp.raw.headers.get("X-Ogw-Ratelimit-Reset"), "3")
 
+    def test_an_apis_own_error_with_its_documented_status(self):
+        # The page of "获取部门直属用户列表" documents 40004 with HTTP 403 (the mock's
+        # rule in mock.toml names the API; the status comes from its entry).
+        resp = client().contact.v3.user.find_by_department(
+            FindByDepartmentUserRequest.builder().department_id("od_1").build()
+        )
+        self.assertEqual((resp.raw.status_code, resp.code), (403, 40004))
+        self.assertFalse(resp.success())
+        self.assertEqual(resp.msg, "no dept authority error")
+        self.assertRegex(resp.get_log_id(), LOG_ID)
+
+    def test_an_undocumented_path_is_the_gateways_404(self):
+        resp = call(client(), "/open-apis/sdk/no_such_api")
+        self.assertEqual((resp.raw.status_code, resp.code), (404, 99991201))
+        self.assertEqual(resp.msg, "resource not find")
+
     def test_wrong_secret(self):
         with self.assertRaises(ObtainAccessTokenException) as caught:
-            call(client("cli_wrong", "not_the_secret"), "/open-apis/sdk/ok")
+            call(client("cli_wrong", "not_the_secret"), "/open-apis/im/v1/chats")
         self.assertEqual(caught.exception.code, 10015)
         self.assertIn("10015", str(caught.exception))
 

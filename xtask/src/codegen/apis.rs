@@ -10,9 +10,7 @@ use serde::Deserialize;
 
 use super::{Decision, Error, err, words};
 use lark_errors::semantics::{Action, Category, TokenKind};
-use lark_errors_page::api::{
-    ApiPage, PageProblemKind, RateLimitSpec, Scope as ApiScope, read_api_pages,
-};
+use lark_errors_page::api::{ApiPage, RateLimitSpec, Scope as ApiScope, read_api_pages};
 use lark_errors_page::doc::{self, Row, message_key};
 
 /// Where the generated API table is written, relative to the workspace root.
@@ -148,7 +146,7 @@ pub fn read_pages(root: &Path) -> Result<Vec<PageIn>, Error> {
         // A scope the page names without its id is a fact of the page (kept out of the
         // API's scopes, reported by the parser's note); anything else loses a row.
         for p in &page.problems {
-            if !matches!(p.kind, PageProblemKind::ScopeWithoutId { .. }) {
+            if !p.kind.is_note() {
                 problems.push(p.display_at(&page.path).to_string());
             }
         }

@@ -174,6 +174,31 @@ impl RateLimit {
     }
 }
 
+impl RateLimit {
+    /// A tier of standard windows, every one given applying at once (as a page's
+    /// 接口频率限制 does); `None` when no window is given. For a tier the pages do not
+    /// document, such as a mock server's per-API override.
+    ///
+    /// ```
+    /// use lark_errors::catalog::RateLimit;
+    /// let tier = RateLimit::from_windows(Some(5), Some(100), None, None).unwrap();
+    /// assert_eq!(tier.to_string(), "100/min, 5/s");
+    /// assert_eq!(tier.windows().map(|w| w.limit()).collect::<Vec<_>>(), [5, 100]);
+    /// assert_eq!(RateLimit::from_windows(None, None, None, None), None);
+    /// ```
+    pub const fn from_windows(
+        per_second: Option<u32>,
+        per_minute: Option<u32>,
+        per_hour: Option<u32>,
+        per_day: Option<u32>,
+    ) -> Option<RateLimit> {
+        if per_second.is_none() && per_minute.is_none() && per_hour.is_none() && per_day.is_none() {
+            return None;
+        }
+        Some(RateLimit::Windows { per_second, per_minute, per_hour, per_day })
+    }
+}
+
 /// One window of a [`RateLimit`]: at most [`limit`](Window::limit) requests in any
 /// [`period`](Window::period).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -426,6 +451,44 @@ impl Meaning {
 }
 
 impl Entry {
+    /// The `msg` the platform sends for this row of a sub-code table
+    /// (`### 230099 子错误码`) under `parent`, the entry of [`Entry::parent_code`]:
+    ///
+    /// - a row whose message carries its own code (`Failed to create card content,
+    ///   ext=ErrCode: 11310; ErrMsg: %v; code:230099`, most rows: the pages give the
+    ///   whole `msg`) is that message, placeholders filled from `values`;
+    /// - a row that gives only the sub-error's text (`200914 | table rows is invalid`)
+    ///   is carried by the parent's message as the other rows show it:
+    ///   `<parent message, final period dropped>, ext=ErrCode: <code>; ErrMsg: <text>`.
+    ///
+    /// Either way [`resolve_with`] finds the row again from the rendered `msg`
+    /// ([`Resolution::sub`](crate::catalog::Resolution::sub)). An entry that is not a
+    /// sub-code row renders its own message.
+    ///
+    /// ```
+    /// use lark_errors::catalog::Method;
+    /// let api = lark_errors::route(Method::Post, "/open-apis/im/v1/messages").unwrap();
+    /// let parent = api.lookup(230099)[0];
+    /// let row = |code| *api.lookup(code).iter().find(|e| e.parent_code() == Some(230099)).unwrap();
+    /// assert_eq!(
+    ///     row(200914).render_sub_message(parent, &[]),
+    ///     "Failed to create card content, ext=ErrCode: 200914; ErrMsg: table rows is invalid"
+    /// );
+    /// assert_eq!(
+    ///     row(11310).render_sub_message(parent, &["card table number over limit"]),
+    ///     "Failed to create card content, ext=ErrCode: 11310; ErrMsg: card table number over limit; code:230099"
+    /// );
+    /// ```
+    pub fn render_sub_message(&self, parent: &Entry, values: &[&str]) -> String {
+        let own = self.render_message(values);
+        if self.parent.is_none() || carried_code(&own) == Some(self.code) {
+            return own;
+        }
+        let head = parent.render_message(&[]);
+        let head = head.trim_end().trim_end_matches(['.', '。']);
+        format!("{head}, ext=ErrCode: {}; ErrMsg: {own}", self.code)
+    }
+
     /// For a per-API entry: its meaning across API pages (the entries, and so the APIs,
     /// that document its code with the same message and semantics). `None` for generic
     /// entries and sub-code rows.
