@@ -51,3 +51,30 @@ awk -F, -v target_ms=5 -v target_ratio=5 '
             printf "%10.3f %10.3f %12.2f %11s %11s  %s\n", mean[i], median[i], mean[i] / base, ok, ratio, name[i]
         }
     }' "$csv"
+
+# --- search over the whole catalog ----------------------------------------------------
+# Every per-API entry, API title and meaning is searched: one pass over the catalog's
+# text per query. Target: within 5x /bin/true, measured in this run.
+search_csv="$(mktemp)"
+trap 'rm -f "$csv" "$search_csv"' EXIT
+echo
+hyperfine --shell=none --warmup 50 --runs "${RUNS:-500}" --style basic --export-csv "$search_csv" \
+    -n '/bin/true' '/bin/true' \
+    -n 'search "rate limit"' "$bin search 'rate limit'" \
+    -n 'search 1254018' "$bin search 1254018"
+
+echo
+awk -F, -v target=5 '
+    NR == 1 { next }
+    {
+        gsub(/"/, "", $1)
+        name[NR] = $1; mean[NR] = $2 * 1000; median[NR] = $4 * 1000; n = NR
+    }
+    END {
+        base = mean[2]
+        printf "%10s %10s %12s %11s  %s\n", "mean ms", "median ms", "x /bin/true", "within 5x", "command"
+        for (i = 2; i <= n; i++) {
+            ok = (i == 2) ? "-" : (mean[i] / base <= target ? "yes" : "NO")
+            printf "%10.3f %10.3f %12.2f %11s  %s\n", mean[i], median[i], mean[i] / base, ok, name[i]
+        }
+    }' "$search_csv"

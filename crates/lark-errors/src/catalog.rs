@@ -56,7 +56,8 @@ impl fmt::Display for Language {
 
 pub use api::{
     Api, AppType, Layer, Meaning, Method, RateLimit, Scope, UnknownMethod, Window, api_entries,
-    api_pages, apis, lookup_apis, meanings, resolve_with, route, route_candidates, route_path,
+    api_pages, apis, areas, lookup_apis, meanings, resolve_with, route, route_candidates,
+    route_path,
 };
 
 /// A documented error: one row of the platform's generic error-code page, or of an API
@@ -331,9 +332,17 @@ pub fn lookup(code: u32) -> &'static [Entry] {
     &table::ENTRIES[start..start + len]
 }
 
-/// Whether `code` is documented.
+/// Whether some page documents `code`: the generic page ([`lookup`]) or any API page
+/// ([`lookup_apis`]; without the `apis` feature, the generic page only).
+///
+/// ```
+/// assert!(lark_errors::is_documented(99991400)); // the generic page
+/// assert!(lark_errors::lookup(230002).is_empty());
+/// assert!(lark_errors::is_documented(230002)); // only IM API pages document it
+/// assert!(!lark_errors::is_documented(7777001));
+/// ```
 pub fn is_documented(code: u32) -> bool {
-    !lookup(code).is_empty()
+    !lookup(code).is_empty() || !lookup_apis(code).is_empty()
 }
 
 /// The single best entry for `code` given the live `msg`; `None` for an undocumented

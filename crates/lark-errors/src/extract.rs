@@ -50,8 +50,8 @@ Detection rules (lark_errors::extract):
     must not go on with a letter, digit, `_`, `-`, or `.`/`,` and a digit
     (`code=1.5`, `code=200ms` do not count).
   * Code 0 (success) never counts.
-  * A code documented in the catalog counts on its own, msg or not (600, 1002, 1500 ...
-    are documented Feishu codes).
+  * A code documented in the catalog (the generic page or any API page) counts on its
+    own, msg or not (600, 1002, 1500 ... are documented Feishu codes).
   * An undocumented code counts only next to a non-empty msg, and is reported as not in
     the catalog, with a heuristic diagnosis from the msg's words.
   * Undocumented codes 100-599 never count: they are HTTP statuses.
@@ -109,13 +109,13 @@ pub(crate) const RULE_EXAMPLES: &[(&str, &str, &[ExampleHit])] = &[
     ("A code documented", "code=1500\n", &[(1500, None, None)]),
     (
         "An undocumented code",
-        "code=230001 msg=\"chat not found\"\ncode=230001\n",
-        &[(230001, Some("chat not found"), None)],
+        "code=7777001 msg=\"chat not found\"\ncode=7777001\n",
+        &[(7777001, Some("chat not found"), None)],
     ),
     ("Undocumented codes 100-599", "code=404 msg=\"not found\"\n", &[]),
     (
         "The msg:",
-        "{\"msg\":\"logger says\",\"code\":230001}\nmsg:no such app,code:1254040\n\
+        "{\"msg\":\"logger says\",\"code\":7777001}\nmsg:no such app,code:1254040\n\
          {\n  \"code\": 230002,\n  \"msg\": \"next line\"\n}\n",
         &[(1254040, Some("no such app"), None), (230002, Some("next line"), None)],
     ),
@@ -151,8 +151,9 @@ pub(crate) const RULE_EXAMPLES: &[(&str, &str, &[ExampleHit])] = &[
 /// assert!(counts(600, false)); // documented, though it looks small
 /// assert!(!counts(0, true)); // success
 /// assert!(!counts(404, true)); // an HTTP status
-/// assert!(!counts(230001, false)); // undocumented, no msg
-/// assert!(counts(230001, true)); // undocumented, next to a msg
+/// assert!(counts(230001, false)); // documented on API pages only: counts on its own
+/// assert!(!counts(7777001, false)); // undocumented, no msg
+/// assert!(counts(7777001, true)); // undocumented, next to a msg
 /// ```
 pub fn counts(code: u32, has_msg: bool) -> bool {
     if code == 0 {

@@ -157,6 +157,36 @@ pub mod code {
     pub const USER_SCOPE_MISSING: u32 = 99991679;
     /// The request body is too large ("TooLargeRequest").
     pub const TOO_LARGE_REQUEST: u32 = 90227;
+
+    /// The codes above but [`OK`]: the ones a client meets whatever API it calls (the
+    /// token endpoints, rate limits, tokens, scopes), in code order. `larkerr search`
+    /// gives them a head start over other results of a text query.
+    ///
+    /// ```
+    /// use lark_errors::platform::code;
+    /// assert!(code::WELL_KNOWN.contains(&code::FREQUENCY_LIMIT));
+    /// assert!(code::is_well_known(99991663) && !code::is_well_known(230002));
+    /// ```
+    pub const WELL_KNOWN: &[u32] = &[
+        INVALID_PARAMETER,
+        APP_UNAUTHORIZED,
+        WRONG_APP_SECRET,
+        TOO_LARGE_REQUEST,
+        FREQUENCY_LIMIT,
+        QUOTA_EXCEEDED,
+        NEED_A_TOKEN,
+        INVALID_ACCESS_TOKEN,
+        INVALID_APP_ACCESS_TOKEN,
+        INVALID_USER_ACCESS_TOKEN,
+        SCOPE_MISSING,
+        USER_ACCESS_TOKEN_EXPIRED,
+        USER_SCOPE_MISSING,
+    ];
+
+    /// Whether `code` is one of [`WELL_KNOWN`].
+    pub fn is_well_known(code: u32) -> bool {
+        WELL_KNOWN.binary_search(&code).is_ok()
+    }
 }
 
 /// The OAuth token endpoint ([`token::USER_ACCESS_TOKEN_PATH`]): its error codes.
@@ -348,8 +378,12 @@ mod tests {
             code::RESOURCE_NOT_FOUND,
         ] {
             assert!(!crate::lookup(c).is_empty(), "{c} is not on the generic page");
+            assert!(code::is_well_known(c), "{c} is in WELL_KNOWN");
         }
         assert!(crate::lookup(code::OK).is_empty());
+        assert!(code::WELL_KNOWN.windows(2).all(|w| w[0] < w[1]), "sorted, for binary search");
+        assert_eq!(code::WELL_KNOWN.len(), 13);
+        assert!(!code::is_well_known(code::OK));
     }
 
     #[test]

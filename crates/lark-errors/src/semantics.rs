@@ -216,6 +216,212 @@ impl Category {
     }
 }
 
+impl Category {
+    /// Words and phrases people use for this category, English and Chinese, lower
+    /// case: what a search for the category's meaning may be written as ("rate limit",
+    /// "too many requests", "限流" for [`Category::RateLimited`]). Besides
+    /// [`as_str`](Self::as_str) and [`describe`](Self::describe); `larkerr search`
+    /// matches queries against them.
+    ///
+    /// ```
+    /// use lark_errors::Category;
+    /// assert!(Category::RateLimited.glosses().contains(&"rate limit"));
+    /// assert!(Category::NotFound.glosses().contains(&"不存在"));
+    /// ```
+    pub const fn glosses(self) -> &'static [&'static str] {
+        match self {
+            Category::Authentication => &[
+                "authentication",
+                "unauthenticated",
+                "credentials",
+                "invalid token",
+                "token expired",
+                "expired token",
+                "app secret",
+                "鉴权",
+                "认证",
+                "身份验证",
+                "访问凭证",
+                "凭证无效",
+                "过期",
+            ],
+            Category::Permission => &[
+                "permission",
+                "permission denied",
+                "no permission",
+                "forbidden",
+                "access denied",
+                "not allowed",
+                "scope",
+                "权限",
+                "无权限",
+                "没有权限",
+                "无权",
+                "禁止",
+            ],
+            Category::RateLimited => &[
+                "rate limit",
+                "rate limited",
+                "ratelimit",
+                "throttled",
+                "throttling",
+                "too many requests",
+                "frequency limit",
+                "request frequency",
+                "频率",
+                "频控",
+                "限流",
+                "请求过于频繁",
+            ],
+            Category::QuotaExceeded => &[
+                "quota",
+                "quota exceeded",
+                "limit exceeded",
+                "exceeds the limit",
+                "over limit",
+                "usage limit",
+                "seats",
+                "配额",
+                "额度",
+                "上限",
+                "超出限制",
+                "数量超限",
+            ],
+            Category::InvalidRequest => &[
+                "invalid request",
+                "bad request",
+                "invalid parameter",
+                "invalid argument",
+                "malformed",
+                "validation",
+                "参数错误",
+                "参数无效",
+                "非法",
+                "格式错误",
+            ],
+            Category::NotFound => &[
+                "not found",
+                "does not exist",
+                "not exist",
+                "deleted",
+                "no such",
+                "不存在",
+                "找不到",
+                "已删除",
+                "未找到",
+            ],
+            Category::Conflict => &[
+                "conflict",
+                "already exists",
+                "duplicate",
+                "concurrent modification",
+                "冲突",
+                "已存在",
+                "重复",
+            ],
+            Category::FailedPrecondition => &[
+                "failed precondition",
+                "precondition",
+                "wrong state",
+                "not enabled",
+                "disabled",
+                "状态不允许",
+                "未开启",
+                "已停用",
+            ],
+            Category::ContentRejected => &[
+                "content rejected",
+                "sensitive",
+                "moderation",
+                "content review",
+                "违规",
+                "敏感",
+                "审核",
+            ],
+            Category::Unsupported => &[
+                "unsupported",
+                "not supported",
+                "deprecated",
+                "offline",
+                "不支持",
+                "已下线",
+                "废弃",
+            ],
+            Category::Unavailable => &[
+                "unavailable",
+                "temporarily unavailable",
+                "timeout",
+                "timed out",
+                "busy",
+                "try again later",
+                "retry later",
+                "超时",
+                "繁忙",
+                "稍后重试",
+            ],
+            Category::Internal => &[
+                "internal error",
+                "internal server error",
+                "server error",
+                "system error",
+                "内部错误",
+                "系统错误",
+                "服务端错误",
+            ],
+        }
+    }
+}
+
+impl Action {
+    /// Words and phrases people use for this action, English and Chinese, lower case
+    /// ("token expired", "refresh token", "刷新" for [`Action::RefreshToken`]). Besides
+    /// [`as_str`](Self::as_str) and [`describe`](Self::describe); `larkerr search`
+    /// matches queries against them.
+    ///
+    /// ```
+    /// use lark_errors::Action;
+    /// assert!(Action::RefreshToken.glosses().contains(&"token expired"));
+    /// ```
+    pub const fn glosses(self) -> &'static [&'static str] {
+        match self {
+            Action::Retry => &["retry", "backoff", "try again", "重试"],
+            Action::WaitAndRetry => {
+                &["wait", "rate limit", "throttled", "ratelimit reset", "等待", "限流"]
+            }
+            Action::RefreshToken => &[
+                "refresh token",
+                "refresh the token",
+                "token expired",
+                "expired token",
+                "invalid token",
+                "刷新",
+                "重新获取",
+                "过期",
+            ],
+            Action::RetrySerially => {
+                &["serially", "concurrent", "parallel", "lock", "串行", "并发"]
+            }
+            Action::Reauthorize => &[
+                "reauthorize",
+                "sign in again",
+                "log in again",
+                "consent",
+                "oauth",
+                "重新授权",
+                "重新登录",
+            ],
+            Action::RequestScope => {
+                &["request scope", "missing scope", "add scope", "scope", "开通权限", "申请权限"]
+            }
+            Action::AskAdmin => {
+                &["admin", "administrator", "allowlist", "whitelist", "install", "管理员", "白名单"]
+            }
+            Action::FixRequest => &["fix the request", "bad request", "修改请求"],
+            Action::ContactSupport => &["contact support", "support", "log_id", "技术支持"],
+        }
+    }
+}
+
 /// A word that is not one of the known category, action or token-kind names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownWord {
@@ -265,6 +471,22 @@ mod tests {
         let retryable: Vec<&str> =
             Action::ALL.iter().filter(|a| a.is_retryable()).map(|a| a.as_str()).collect();
         assert_eq!(retryable, ["retry", "wait_and_retry", "refresh_token", "retry_serially"]);
+    }
+
+    #[test]
+    fn glosses_are_lower_case_trimmed_and_distinct() {
+        let lists = Category::ALL
+            .iter()
+            .map(|c| (c.as_str(), c.glosses()))
+            .chain(Action::ALL.iter().map(|a| (a.as_str(), a.glosses())));
+        for (name, glosses) in lists {
+            assert!(!glosses.is_empty(), "{name}");
+            for (i, g) in glosses.iter().enumerate() {
+                assert_eq!(*g, g.to_lowercase(), "{name}: {g}");
+                assert_eq!(*g, g.trim(), "{name}: {g}");
+                assert!(!g.is_empty() && !glosses[..i].contains(g), "{name}: {g}");
+            }
+        }
     }
 
     #[test]

@@ -190,7 +190,7 @@ fn without_an_api_the_live_message_picks_the_meaning() {
     let mut checked = 0;
     for e in lark_errors::api_entries() {
         let meanings = lark_errors::meanings(e.code());
-        if meanings.len() < 2 || lark_errors::is_documented(e.code()) {
+        if meanings.len() < 2 || !lark_errors::lookup(e.code()).is_empty() {
             continue;
         }
         for m in &meanings {

@@ -54,13 +54,15 @@ enum Command {
     Explain(explain::Args),
     /// Show a documented API: its page, rate limit, scopes and error codes.
     Api(api::Args),
-    /// Search codes, messages and advice (English and Chinese).
+    /// Search the whole catalog: codes, messages, meanings, advice, API titles.
     Search(search::Args),
-    /// List the catalog, filtered by category, action, token or retryability.
+    /// List the catalog, filtered by category, action, token, retryability, API, area or
+    /// HTTP status.
     List(list::Args),
     /// Diagnose a response: a JSON body, `curl -i` or `curl -v` output, or a log line.
     Classify(classify::Args),
-    /// Export the whole catalog with its semantics as JSON, CSV or Markdown.
+    /// Export the whole catalog (generic page, APIs, per-API entries) as JSON, CSV or
+    /// Markdown.
     Export(export::Args),
     /// Print a shell completion script.
     Completions(completions::Args),

@@ -1,8 +1,15 @@
-//! `larkerr list`: the catalog as a table, filtered by the library's semantics.
+//! `larkerr list`: the catalog as a table, filtered by the library's semantics, by API,
+//! product area and HTTP status.
+//!
+//! Without `--api`, `--area` or `--all` it lists the generic page; `--api` and `--area`
+//! list the entries of those APIs' pages; `--all` adds the other layer (every per-API
+//! entry, or with `--api`/`--area` the generic page). Per-API entries are
+//! grouped under their API in the table; JSON and CSV keep catalog order.
 
 use std::io::{self, Write};
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use lark_errors::catalog::{self, Api, Method};
 use lark_errors::{Action, Category, Entry, TokenKind};
 
 use crate::Status;
@@ -27,6 +34,23 @@ pub struct Args {
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true,
           default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
     retryable: Option<bool>,
+    /// Only the entries of this API's page: `'METHOD PATH'` (`'POST
+    /// /open-apis/im/v1/messages'`, a template or a concrete URL, routed by the library)
+    /// or a path or URL alone (every method of its template). Repeat for several.
+    #[arg(long, value_name = "API", value_parser = parse_api)]
+    api: Vec<Vec<&'static Api>>,
+    /// Only the entries of APIs in these product areas: the first path segment after
+    /// /open-apis/ (`im`, `bitable`, `drive`, ...; repeat or separate with commas).
+    #[arg(long, value_name = "AREA", value_delimiter = ',', value_parser = parse_area)]
+    area: Vec<&'static str>,
+    /// Only entries documented with these HTTP statuses (repeat or separate with
+    /// commas). API pages give a status per error; few generic entries have one.
+    #[arg(long, value_name = "STATUS", value_delimiter = ',', value_parser = clap::value_parser!(u16).range(100..=599))]
+    status: Vec<u16>,
+    /// List both layers: the generic page and every per-API entry (with `--api` or
+    /// `--area`: the generic page as well as those APIs' entries).
+    #[arg(long)]
+    all: bool,
     /// Print a JSON array of entry objects instead.
     #[arg(long, conflicts_with = "csv")]
     json: bool,
@@ -53,19 +77,77 @@ where
     PossibleValuesParser::new(values).try_map(|s| s.parse::<T>())
 }
 
+/// Parses `--api`: `METHOD PATH` routed to one API, or a path alone routed to every
+/// method of its template.
+fn parse_api(text: &str) -> Result<Vec<&'static Api>, String> {
+    let shown = render::truncate(text.trim(), 60);
+    let (method, path) = match text.trim().split_once(char::is_whitespace) {
+        Some((m, rest)) => match m.parse::<Method>() {
+            Ok(m) => (Some(m), rest.trim()),
+            Err(e) => return Err(format!("`{shown}`: {e}")),
+        },
+        None => (None, text.trim()),
+    };
+    let found: Vec<&'static Api> = match method {
+        Some(m) => catalog::route(m, path).into_iter().collect(),
+        None => catalog::route_candidates(path).to_vec(),
+    };
+    if found.is_empty() {
+        return Err(format!("no documented API matches `{shown}`"));
+    }
+    Ok(found)
+}
+
+/// Parses `--area`: one of the library's areas.
+fn parse_area(text: &str) -> Result<&'static str, String> {
+    let text = text.trim();
+    catalog::areas().into_iter().find(|a| a.eq_ignore_ascii_case(text)).ok_or_else(|| {
+        format!(
+            "no API is in area `{}` (areas are like im, bitable, drive)",
+            render::truncate(text, 40)
+        )
+    })
+}
+
 impl Args {
     fn keeps(&self, e: &Entry) -> bool {
         (self.category.is_empty() || self.category.contains(&e.category()))
             && (self.action.is_empty() || self.action.contains(&e.action()))
             && (self.token.is_empty() || e.token().is_some_and(|t| self.token.contains(&t)))
             && self.retryable.is_none_or(|r| e.retryable() == r)
+            && (self.status.is_empty() || e.http_status().is_some_and(|s| self.status.contains(&s)))
+    }
+
+    /// Whether the filters name APIs (`--api`, `--area`).
+    fn by_api(&self) -> bool {
+        !self.api.is_empty() || !self.area.is_empty()
+    }
+
+    /// Whether a per-API entry's API is one asked for.
+    fn keeps_api(&self, api: Option<&'static Api>) -> bool {
+        if !self.by_api() {
+            return true;
+        }
+        let Some(api) = api else { return false };
+        self.api.iter().flatten().any(|a| std::ptr::eq(*a, api)) || self.area.contains(&api.area())
+    }
+
+    /// The entries to list, in catalog order: the generic page's, then the API pages'.
+    fn entries(&self) -> Vec<&'static Entry> {
+        let generic = self.all || !self.by_api();
+        let apis = self.all || self.by_api();
+        let generic = lark_errors::entries().iter().filter(move |_| generic);
+        let per_api = catalog::api_entries().iter().filter(move |_| apis);
+        generic
+            .chain(per_api.filter(|e| self.keeps_api(e.api())))
+            .filter(|e| self.keeps(e))
+            .collect()
     }
 }
 
 /// Runs `larkerr list`.
 pub fn run(args: &Args, p: Printer) -> io::Result<Status> {
-    let entries: Vec<&'static Entry> =
-        lark_errors::entries().iter().filter(|e| args.keeps(e)).collect();
+    let entries = args.entries();
     let mut out = output::stdout();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &entries)?;
@@ -73,7 +155,17 @@ pub fn run(args: &Args, p: Printer) -> io::Result<Status> {
     } else if args.csv {
         export::write_csv(&mut out, &entries)?;
     } else if !entries.is_empty() {
-        write_table(&mut out, &entries, p)?;
+        let split = entries.iter().position(|e| !e.is_generic()).unwrap_or(entries.len());
+        let (generic, per_api) = entries.split_at(split);
+        if !generic.is_empty() {
+            write_table(&mut out, generic, p)?;
+        }
+        if !per_api.is_empty() {
+            if !generic.is_empty() {
+                writeln!(out)?;
+            }
+            write_by_api(&mut out, per_api, p)?;
+        }
     }
     out.flush()?;
     if entries.is_empty() {
@@ -89,9 +181,60 @@ fn short_token(token: Option<TokenKind>) -> &'static str {
     token.map_or("-", |t| t.as_str().strip_suffix("_access_token").unwrap_or(t.as_str()))
 }
 
+/// Writes per-API entries grouped under their API (`METHOD PATH  title`, or the page's
+/// title for pages without an API), APIs in path order, each group a table with the
+/// documented HTTP status.
+fn write_by_api(out: &mut impl Write, entries: &[&'static Entry], s: Printer) -> io::Result<()> {
+    let mut sorted = entries.to_vec();
+    // Stable: within a group, catalog order (by code).
+    sorted.sort_by_key(|e| match e.api() {
+        Some(a) => (0, a.path(), a.method(), ""),
+        None => (1, "", Method::Get, e.source().file),
+    });
+    let mut rest = &sorted[..];
+    let mut first = true;
+    while let Some(head) = rest.first() {
+        let same = |e: &&Entry| match (e.api(), head.api()) {
+            (Some(a), Some(b)) => std::ptr::eq(a, b),
+            (None, None) => e.source().file == head.source().file,
+            _ => false,
+        };
+        let n = rest.iter().take_while(|e| same(e)).count();
+        let (group, tail) = rest.split_at(n);
+        rest = tail;
+        if !first {
+            writeln!(out)?;
+        }
+        first = false;
+        let title = match head.api() {
+            Some(api) => format!("{api}  {}", api.title()),
+            None => format!("{} (no API)", head.source().title),
+        };
+        let mut line = String::new();
+        // Cut in the middle: the start is the method and path, the end the title.
+        let title =
+            if s.width_known { output::elide_middle(&title, s.width).into_owned() } else { title };
+        s.paint(&mut line, &title, Tone::Strong);
+        writeln!(out, "{line}")?;
+        write_rows(out, group, true, s)?;
+    }
+    Ok(())
+}
+
 /// Writes the human table: code, category, action, token, message. The message is cut
 /// to the width when the width is known (a terminal, `--width` or `COLUMNS`).
 fn write_table(out: &mut impl Write, entries: &[&Entry], s: Printer) -> io::Result<()> {
+    write_rows(out, entries, false, s)
+}
+
+/// Writes a header and a row per entry; with `status`, a STATUS column (the documented
+/// HTTP status) after the token.
+fn write_rows(
+    out: &mut impl Write,
+    entries: &[&Entry],
+    status: bool,
+    s: Printer,
+) -> io::Result<()> {
     let widest = |f: &dyn Fn(&Entry) -> usize, min: usize| {
         entries.iter().map(|e| f(e)).max().unwrap_or(0).max(min)
     };
@@ -99,12 +242,17 @@ fn write_table(out: &mut impl Write, entries: &[&Entry], s: Printer) -> io::Resu
     let cat_w = widest(&|e| e.category().as_str().len(), 8);
     let act_w = widest(&|e| e.action().as_str().len(), 6);
     let tok_w = widest(&|e| short_token(e.token()).len(), 5);
-    let fixed = code_w + cat_w + act_w + tok_w + 8;
+    let status_w = if status { 8 } else { 0 };
+    let fixed = code_w + cat_w + act_w + tok_w + 8 + status_w;
     let room = s.width.saturating_sub(fixed).max(12);
     let mut line = String::new();
     let header = format!(
-        "{:<code_w$}  {:<cat_w$}  {:<act_w$}  {:<tok_w$}  MESSAGE",
-        "CODE", "CATEGORY", "ACTION", "TOKEN"
+        "{:<code_w$}  {:<cat_w$}  {:<act_w$}  {:<tok_w$}  {}MESSAGE",
+        "CODE",
+        "CATEGORY",
+        "ACTION",
+        "TOKEN",
+        if status { "STATUS  " } else { "" }
     );
     s.paint(&mut line, &header, Tone::Dim);
     writeln!(out, "{line}")?;
@@ -118,6 +266,10 @@ fn write_table(out: &mut impl Write, entries: &[&Entry], s: Printer) -> io::Resu
             e.action().as_str(),
             token
         ));
+        if status {
+            let code = e.http_status().map_or_else(|| "-".to_owned(), |c| c.to_string());
+            line.push_str(&format!("{code:<6}  "));
+        }
         if s.width_known {
             line.push_str(&render::truncate(e.message(), room));
         } else {

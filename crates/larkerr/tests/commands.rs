@@ -6,7 +6,7 @@ mod common;
 use std::io::Read;
 use std::process::Stdio;
 
-use common::{assert_valid, entries_validator, larkerr, ok, parse_csv, run};
+use common::{assert_valid, entries_validator, larkerr, ok, parse_csv, run, search_validator};
 use insta::assert_snapshot;
 use lark_errors::{Action, Category, TokenKind};
 use serde_json::Value;
@@ -15,8 +15,9 @@ fn json(args: &[&str]) -> Value {
     serde_json::from_str(&ok(args)).expect("valid JSON")
 }
 
+/// The codes of entry objects (search results that are APIs have none).
 fn codes(value: &Value) -> Vec<u64> {
-    value.as_array().unwrap().iter().map(|e| e["code"].as_u64().unwrap()).collect()
+    value.as_array().unwrap().iter().filter_map(|e| e["code"].as_u64()).collect()
 }
 
 // --- explain ---------------------------------------------------------------------
@@ -188,11 +189,11 @@ fn search_chinese_and_english_case_insensitively() {
     let scope = codes(&json(&["search", "权限", "--json", "--limit", "0"]));
     assert!(scope.contains(&99991672) && scope.contains(&91403), "{scope:?}");
     assert_eq!(
-        json(&["search", "FREQUENCY Limit", "--json"]),
-        json(&["search", "frequency limit", "--json"])
+        json(&["search", "FREQUENCY Limit", "--json", "-n", "0"]),
+        json(&["search", "frequency limit", "--json", "-n", "0"])
     );
-    assert_eq!(codes(&json(&["search", "frequency", "limit", "--json"]))[0], 99991400);
-    assert_eq!(codes(&json(&["search", "99991400", "--json"]))[0], 99991400);
+    assert_eq!(codes(&json(&["search", "frequency", "limit", "--json", "-n", "0"]))[0], 99991400);
+    assert_eq!(codes(&json(&["search", "99991400", "--json", "-n", "0"]))[0], 99991400);
     assert_snapshot!("search_频率", run(&["search", "频率", "--limit", "5"], None).stdout);
     assert_snapshot!("search_权限", run(&["search", "权限", "--limit", "5"], None).stdout);
 }
@@ -203,12 +204,78 @@ fn search_limit_json_schema_and_no_hits() {
     let value: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!((r.code, value.as_array().unwrap().len()), (0, 3));
     assert!(r.stderr.starts_with("larkerr: showing 3 of "), "{}", r.stderr);
-    assert_valid(&entries_validator(), &json(&["search", "token", "--json", "-n", "0"]));
+    assert_valid(&search_validator(), &json(&["search", "token", "--json", "-n", "0"]));
     let r = run(&["search", "nothing-like-this-anywhere"], None);
     assert_eq!((r.code, r.stdout.as_str()), (1, ""));
     assert_eq!(r.stderr, "larkerr: nothing matches `nothing-like-this-anywhere`\n");
     let r = run(&["search", "--json", "nothing-like-this-anywhere"], None);
     assert_eq!((r.code, r.stdout.trim()), (1, "[]"));
+}
+
+#[test]
+fn search_ranks_by_meaning() {
+    use lark_errors::platform::code;
+    let rate = codes(&json(&["search", "rate", "limit", "--json", "-n", "0"]));
+    assert_eq!(rate[0], u64::from(code::FREQUENCY_LIMIT), "{rate:?}");
+    let expired = codes(&json(&["search", "token expired", "--json", "-n", "0"]));
+    let expired = &expired[..5];
+    for c in [code::INVALID_ACCESS_TOKEN, code::USER_ACCESS_TOKEN_EXPIRED] {
+        assert!(expired.contains(&u64::from(c)), "{c} in the top 5: {expired:?}");
+    }
+    assert_snapshot!("search_rate_limit", run(&["search", "rate limit", "-n", "6"], None).stdout);
+    assert_snapshot!(
+        "search_token_expired",
+        run(&["search", "token expired", "-n", "5"], None).stdout
+    );
+}
+
+#[test]
+fn search_covers_per_api_entries_grouped_with_their_apis() {
+    // 1254018 is documented by many bitable pages, never on the generic page.
+    let per_api = lark_errors::lookup_apis(1254018);
+    assert!(lark_errors::lookup(1254018).is_empty() && per_api.len() > 1);
+    let hits = json(&["search", "1254018", "--json", "-n", "0"]);
+    assert_valid(&search_validator(), &hits);
+    let hits = hits.as_array().unwrap();
+    let mut messages: Vec<&str> = per_api.iter().map(|e| e.message()).collect();
+    messages.sort_unstable();
+    messages.dedup();
+    let exact: Vec<&Value> = hits.iter().filter(|h| h["code"] == 1254018).collect();
+    assert_eq!(exact.len(), messages.len(), "one result per distinct message");
+    let apis: usize = exact.iter().map(|h| h["apis"].as_array().unwrap().len()).sum();
+    assert_eq!(apis, per_api.iter().filter(|e| e.api().is_some()).count());
+    assert!(exact.iter().all(|h| h["layer"] == "api" && h["kind"] == "entry"));
+    assert_eq!(hits[0]["code"], 1254018, "the exact code first");
+    let out = run(&["search", "1254018", "-n", "3"], None).stdout;
+    let more = per_api.iter().filter(|e| e.api().is_some()).count() - 1;
+    assert!(out.contains(&format!("and {more} more APIs")) || messages.len() > 1, "{out}");
+    assert_snapshot!("search_1254018", out);
+    // A code on both pages: the generic entry before the per-API ones.
+    let hits = json(&["search", "99991400", "--json", "-n", "0"]);
+    assert_eq!((&hits[0]["code"], &hits[0]["layer"]), (&Value::from(99991400), &"generic".into()));
+}
+
+#[test]
+fn search_finds_api_titles_and_fits_80_columns() {
+    let api = lark_errors::route(lark_errors::Method::Post, "/open-apis/im/v1/messages").unwrap();
+    let hits = json(&["search", api.title(), "--json", "-n", "0"]);
+    assert_valid(&search_validator(), &hits);
+    assert!(
+        hits.as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["kind"] == "api" && h["path"] == api.path() && h["method"] == "POST"),
+        "{hits}"
+    );
+    let out = run(&["search", api.title(), "-n", "5"], None).stdout;
+    assert!(out.contains("API       POST /open-apis/im/v1/messages"), "{out}");
+    assert_snapshot!("search_发送消息", out);
+    for query in ["message", "权限", "1254", "rate limit", "token expired", "bot"] {
+        let out = run(&["search", query, "-n", "0"], None).stdout;
+        for line in out.lines() {
+            assert!(larkerr::render::width(line) <= 80, "{query}: {line:?}");
+        }
+    }
 }
 
 // --- list ------------------------------------------------------------------------
@@ -266,6 +333,76 @@ fn list_filters_by_the_library_semantics() {
 }
 
 #[test]
+fn list_filters_by_api_area_and_status() {
+    let api = lark_errors::route(lark_errors::Method::Post, "/open-apis/im/v1/messages").unwrap();
+    let expected = lark_errors::api_entries()
+        .iter()
+        .filter(|e| e.api().is_some_and(|a| std::ptr::eq(a, api)))
+        .count();
+    for spec in [
+        "POST /open-apis/im/v1/messages",
+        "post https://open.feishu.cn/open-apis/im/v1/messages?receive_id_type=open_id",
+    ] {
+        let found = json(&["list", "--json", "--api", spec]);
+        assert_eq!(found.as_array().unwrap().len(), expected, "{spec}");
+        assert!(found.as_array().unwrap().iter().all(|e| e["api"]["path"] == api.path()));
+        assert_valid(&entries_validator(), &found);
+    }
+    // A path alone: every method of its template.
+    let any_method = json(&["list", "--json", "--api", "/open-apis/im/v1/messages"]);
+    let methods: std::collections::BTreeSet<&str> = any_method
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["api"]["method"].as_str().unwrap())
+        .collect();
+    assert_eq!(methods.into_iter().collect::<Vec<_>>(), ["GET", "POST"]);
+    // Area and status, combined with the semantics filters.
+    let im =
+        json(&["list", "--json", "--area", "im", "--status", "400", "--action", "fix_request"]);
+    let expected = lark_errors::api_entries()
+        .iter()
+        .filter(|e| {
+            e.api().is_some_and(|a| a.area() == "im")
+                && e.http_status() == Some(400)
+                && e.action() == Action::FixRequest
+        })
+        .count();
+    assert!(expected > 0);
+    assert_eq!(im.as_array().unwrap().len(), expected);
+    // --all: both layers; --status alone filters the generic page.
+    let all = json(&["list", "--json", "--all"]);
+    assert_eq!(
+        all.as_array().unwrap().len(),
+        lark_errors::entries().len() + lark_errors::api_entries().len()
+    );
+    let r429 = json(&["list", "--json", "--status", "429"]);
+    let expected = lark_errors::entries().iter().filter(|e| e.http_status() == Some(429)).count();
+    assert_eq!(r429.as_array().unwrap().len(), expected);
+    // The table shows each API above its entries, with the status.
+    let table =
+        ok(&["list", "--api", "POST /open-apis/im/v1/messages", "--category", "permission"]);
+    assert!(table.starts_with(&format!("{api}  {}\n", api.title())), "{table}");
+    assert!(table.lines().nth(1).unwrap().contains("STATUS"), "{table}");
+    assert_snapshot!("list_api_im_messages_permission", table);
+    assert_snapshot!(
+        "list_area_bitable_status_429",
+        ok(&["list", "--area", "bitable", "--status", "429"])
+    );
+    // Bad values: one line, exit 2.
+    for (args, says) in [
+        (&["list", "--api", "GET /open-apis/no/such/api"][..], "no documented API matches"),
+        (&["list", "--api", "FETCH /open-apis/im/v1/messages"], "unknown HTTP method"),
+        (&["list", "--area", "nosucharea"], "no API is in area `nosucharea`"),
+        (&["list", "--status", "42"], "--status"),
+    ] {
+        let r = run(args, None);
+        assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{args:?}");
+        assert!(r.stderr.contains(says) && r.stderr.lines().count() == 1, "{}", r.stderr);
+    }
+}
+
+#[test]
 fn list_with_no_match_exits_1() {
     let r = run(&["list", "--token", "app_access_token", "--category", "conflict"], None);
     assert_eq!((r.code, r.stdout.as_str()), (1, ""));
@@ -303,10 +440,32 @@ fn list_into_a_closed_pipe_exits_quietly_with_status_141() {
 #[test]
 fn export_json_satisfies_the_schema() {
     let export = json(&["export", "--format", "json"]);
+    let mut broken: Value;
     let validator = jsonschema::validator_for(&common::schema()).expect("the schema compiles");
     assert_valid(&validator, &export);
     assert_eq!(export["entries"].as_array().unwrap().len(), lark_errors::entries().len());
     assert_eq!(export["entries"], json(&["list", "--json"]));
+    // The platform catalog: every API and every per-API entry, recounted.
+    assert_eq!(export["apis"].as_array().unwrap().len(), lark_errors::apis().len());
+    assert_eq!(export["api_entries"].as_array().unwrap().len(), lark_errors::api_entries().len());
+    assert_eq!(
+        export["api_sources"].as_array().unwrap().len(),
+        lark_errors::catalog::api_pages().len()
+    );
+    let all = json(&["list", "--json", "--all"]);
+    assert_eq!(
+        all.as_array().unwrap()[lark_errors::entries().len()..],
+        *export["api_entries"].as_array().unwrap()
+    );
+    let api = &export["apis"][0];
+    let first = &lark_errors::apis()[0];
+    assert_eq!((&api["path"], &api["area"]), (&first.path().into(), &first.area().into()));
+    broken = export.clone();
+    broken["apis"][0]["method"] = "TRACE".into();
+    assert!(!validator.is_valid(&broken));
+    broken = export.clone();
+    broken["api_entries"][0]["api"] = serde_json::json!({"method": "GET"});
+    assert!(!validator.is_valid(&broken));
     // The schema's vocabulary is the library's.
     let schema = common::schema();
     let words = |def: &str| -> Vec<String> {
@@ -321,7 +480,7 @@ fn export_json_satisfies_the_schema() {
     assert_eq!(words("action"), Action::ALL.iter().map(|a| a.as_str()).collect::<Vec<_>>());
     assert_eq!(words("token_kind"), TokenKind::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>());
     // And a broken document is caught.
-    let mut broken = export.clone();
+    broken = export.clone();
     broken["entries"][0]["category"] = "throttled".into();
     assert!(!validator.is_valid(&broken));
     broken["entries"][0].as_object_mut().unwrap().remove("category");
@@ -331,9 +490,26 @@ fn export_json_satisfies_the_schema() {
 #[test]
 fn export_csv_is_the_list_csv() {
     let csv = ok(&["export", "--format", "csv"]);
-    assert_eq!(csv, ok(&["list", "--csv"]));
+    assert_eq!(csv, ok(&["list", "--csv", "--all"]));
     let records = parse_csv(&csv);
     assert_eq!(records[0], larkerr_csv_header());
+    assert_eq!(records.len(), 1 + lark_errors::entries().len() + lark_errors::api_entries().len());
+    assert!(records.iter().all(|r| r.len() == records[0].len()));
+    // Per-API rows name their API; generic rows leave the API columns empty.
+    let generic = &records[1];
+    assert!(generic[14..].iter().all(String::is_empty), "{generic:?}");
+    let e = &lark_errors::api_entries()[lark_errors::api_entries().len() - 1];
+    let last = records.last().unwrap();
+    assert_eq!(last[0], e.code().to_string());
+    assert_eq!(last[15], e.api().map(|a| a.path()).unwrap_or(""));
+    // The API table.
+    let apis = parse_csv(&ok(&["export", "--format", "csv", "--table", "apis"]));
+    assert_eq!(apis.len(), 1 + lark_errors::apis().len());
+    assert_eq!(apis[0][..4], ["method", "path", "title", "area"]);
+    assert!(apis.iter().all(|r| r.len() == apis[0].len()));
+    let r = run(&["export", "--format", "json", "--table", "apis"], None);
+    assert_eq!((r.code, r.stdout.as_str()), (2, ""));
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
     // Multi-line advice survives quoting.
     let row = records.iter().find(|r| r[0] == "99991663").unwrap();
     assert_eq!(row[8], lark_errors::lookup(99991663)[0].advice_zh());
@@ -356,22 +532,62 @@ fn larkerr_csv_header() -> Vec<String> {
         "reason",
         "source_file",
         "source_line",
+        "api_method",
+        "api_path",
+        "api_title",
+        "parent_code",
     ]
     .map(String::from)
     .to_vec()
 }
 
 #[test]
-fn export_markdown_has_a_row_per_entry() {
+fn export_markdown_has_a_row_per_entry_and_api() {
     let md = ok(&["export", "--format", "markdown"]);
-    let rows = md.lines().filter(|l| l.starts_with("| ") && l[2..].starts_with(char::is_numeric));
-    assert_eq!(rows.count(), lark_errors::entries().len());
-    // Every row has the header's number of cells: pipes in text are escaped.
-    let header = md.lines().find(|l| l.starts_with("| code |")).unwrap();
+    let section = |name: &str| -> Vec<&str> {
+        let start = md.find(&format!("\n## {name}\n")).unwrap_or_else(|| panic!("{name}"));
+        let rest = &md[start + name.len() + 5..];
+        let end = rest.find("\n## ").unwrap_or(rest.len());
+        rest[..end].lines().filter(|l| l.starts_with("| ")).collect()
+    };
     let cells = |l: &str| l.replace("\\|", "").matches('|').count();
-    for line in md.lines().filter(|l| l.starts_with("| ") && l[2..].starts_with(char::is_numeric)) {
-        assert_eq!(cells(line), cells(header), "{line}");
+    for (name, rows) in [
+        ("Entries", lark_errors::entries().len()),
+        ("APIs", lark_errors::apis().len()),
+        ("Per-API entries", lark_errors::api_entries().len()),
+    ] {
+        let lines = section(name);
+        // A header, then a row per item; every row has the header's number of cells
+        // (pipes in text are escaped).
+        assert_eq!(lines.len(), rows + 1, "{name}");
+        for line in &lines {
+            assert_eq!(cells(line), cells(lines[0]), "{name}: {line}");
+        }
     }
+}
+
+#[test]
+fn the_readme_states_what_an_export_holds() {
+    // The counts the README gives for the export are the catalog's.
+    let thousands = |n: usize| {
+        let s = n.to_string();
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    };
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
+    let claim = format!(
+        "{} generic entries, {} APIs and {} per-API entries",
+        lark_errors::entries().len(),
+        thousands(lark_errors::apis().len()),
+        thousands(lark_errors::api_entries().len())
+    );
+    assert!(readme.contains(&claim), "the README says {claim:?}");
 }
 
 #[test]
@@ -433,6 +649,21 @@ fn help_and_version() {
     for args in [&["--help"][..], &["-h"], &["explain", "--help"], &["list", "--help"]] {
         let out = ok(args);
         assert!(out.contains("Usage: larkerr"), "{args:?}");
+    }
+    // Every flag is explained.
+    for (command, flags) in [
+        ("list", &["--api <API>", "--area <AREA>", "--status <STATUS>", "--all"][..]),
+        ("export", &["--table <TABLE>"]),
+        ("search", &["--limit <N>", "--json"]),
+    ] {
+        let help = ok(&[command, "--help"]);
+        for flag in flags {
+            let line = help.lines().find(|l| l.trim_start().contains(flag));
+            let line = line.unwrap_or_else(|| panic!("{command} --help lacks {flag}:\n{help}"));
+            let at = help.find(line).unwrap() + line.len();
+            let next = help[at..].lines().nth(1).unwrap_or("");
+            assert!(!next.trim().is_empty(), "{command} {flag} has help text");
+        }
     }
     assert_eq!(ok(&["--version"]), format!("larkerr {}\n", env!("CARGO_PKG_VERSION")));
     for command in ["explain", "search", "list", "classify", "export", "completions"] {

@@ -452,3 +452,25 @@ fn text_output_when_nothing_is_found() {
         .success()
         .stdout("No Feishu error codes in 1 input (21 B, 2 lines).\n");
 }
+
+#[test]
+fn codes_documented_only_on_api_pages_are_in_the_catalog() {
+    // 230002 is not on the generic page; the IM API pages document it.
+    assert!(lark_errors::lookup(230002).is_empty());
+    let documented = lark_errors::lookup_apis(230002)[0].message();
+    let log = format!(
+        "2025-03-01T10:00:00Z code=230002 msg=\"{documented}\"\n\
+         2025-03-01T10:00:01Z resp.code=230002\n"
+    );
+    let (doc, _) = scan_json(&[], Some(log.as_bytes()), 0);
+    let c = code(&doc, 230002);
+    assert_eq!(c["count"], 2, "documented, so it counts without a msg too");
+    assert_eq!(c["known"], true);
+    assert_eq!(c["message"], documented);
+    assert!(c["diagnosis"].is_null(), "no heuristic for a documented code");
+    assert_eq!(doc["not_in_catalog"], 0);
+    let out = larkerr().arg("scan").write_stdin(log).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("not in the catalog"), "{text}");
+    assert!(text.contains(&format!("documented  {documented}")), "{text}");
+}

@@ -338,6 +338,25 @@ impl Api {
         self.field_scopes
     }
 
+    /// The product area: the first path segment after `/open-apis/` (`im` for
+    /// `/open-apis/im/v1/messages`, `bitable`, `drive`, ...); for the few older paths
+    /// outside `/open-apis/` (`/approval/openapi/v2/...`), their first segment, which
+    /// names the same area.
+    ///
+    /// ```
+    /// use lark_errors::catalog::{Method, route};
+    ///
+    /// let api = route(Method::Post, "/open-apis/im/v1/messages").unwrap();
+    /// assert_eq!(api.area(), "im");
+    /// assert!(lark_errors::apis().iter().any(|a| a.area() == "bitable"));
+    /// ```
+    pub fn area(&self) -> &'static str {
+        let path = self.path;
+        let rest = path.strip_prefix(crate::platform::host::API_PREFIX).unwrap_or(path);
+        let rest = rest.trim_start_matches('/');
+        rest.split('/').next().unwrap_or(rest)
+    }
+
     /// The API's entries, sorted by code (sub-code rows included, see
     /// [`Entry::parent_code`]).
     pub fn entries(&self) -> &'static [&'static Entry] {
@@ -495,6 +514,20 @@ impl Entry {
 /// ```
 pub fn apis() -> &'static [Api] {
     &data::APIS
+}
+
+/// Every product area ([`Api::area`]) of the documented APIs, sorted, each once.
+///
+/// ```
+/// let areas = lark_errors::catalog::areas();
+/// assert!(areas.contains(&"im") && areas.contains(&"drive"));
+/// assert!(areas.windows(2).all(|w| w[0] < w[1]));
+/// ```
+pub fn areas() -> Vec<&'static str> {
+    let mut areas: Vec<&'static str> = apis().iter().map(Api::area).collect();
+    areas.sort_unstable();
+    areas.dedup();
+    areas
 }
 
 /// The vendored API pages that contribute an API or entries, sorted by file.
@@ -853,6 +886,25 @@ mod tests {
     }
 
     #[test]
+    fn the_area_is_the_first_segment_after_the_api_prefix() {
+        for api in apis() {
+            let area = api.area();
+            assert!(!area.is_empty() && !area.contains('/'), "{api}");
+            let expected = match api.path.strip_prefix("/open-apis/") {
+                Some(rest) => rest.split('/').next().unwrap(),
+                None => api.path.split('/').nth(1).unwrap(),
+            };
+            assert_eq!(area, expected, "{api}");
+        }
+        let im = route(Method::Get, "/open-apis/im/v1/chats/oc_1").unwrap();
+        assert_eq!(im.area(), "im");
+        let old = apis().iter().find(|a| a.path.starts_with("/approval/openapi/")).unwrap();
+        assert_eq!(old.area(), "approval");
+        let areas = areas();
+        assert!(apis().iter().all(|a| areas.binary_search(&a.area()).is_ok()));
+    }
+
+    #[test]
     fn method_parses_any_case() {
         assert_eq!("get".parse::<Method>(), Ok(Method::Get));
         assert_eq!("DELETE".parse::<Method>(), Ok(Method::Delete));
@@ -876,10 +928,10 @@ mod serde_impls {
 
     impl Serialize for Api {
         /// `{method, path, url, title, doc_url, updated, rate_limit, app_types, scopes,
-        /// field_scopes, entries}`; `rate_limit` is `{per_second, per_minute}`,
+        /// field_scopes, entries, area}`; `rate_limit` is `{per_second, per_minute}`,
         /// `"special"` or null; `entries` is their count.
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut s = serializer.serialize_struct("Api", 11)?;
+            let mut s = serializer.serialize_struct("Api", 12)?;
             s.serialize_field("method", self.method.as_str())?;
             s.serialize_field("path", self.path)?;
             s.serialize_field("url", self.url)?;
@@ -892,6 +944,7 @@ mod serde_impls {
             s.serialize_field("scopes", self.scopes)?;
             s.serialize_field("field_scopes", self.field_scopes)?;
             s.serialize_field("entries", &self.entries().len())?;
+            s.serialize_field("area", self.area())?;
             s.end()
         }
     }

@@ -105,15 +105,15 @@ fn must_not_match() {
 
 #[test]
 fn pretty_printed_json_takes_msg_from_the_next_line() {
-    let text = "{\n  \"code\": 1254040,\n  \"msg\": \"pretty\"\n}";
-    assert_eq!(one(text), Some((1254040, Some("pretty".into()))));
+    let text = "{\n  \"code\": 7777040,\n  \"msg\": \"pretty\"\n}";
+    assert_eq!(one(text), Some((7777040, Some("pretty".into()))));
     // Not when the code's line goes on with something else.
-    assert_eq!(all("code=1254040 other\nmsg=x"), []);
-    assert_eq!(all("code=1254040\nmsg=x"), []);
-    assert_eq!(all("{\"code\": 1254040,\n  \"data\": {},\n  \"msg\": \"x\"}"), []);
+    assert_eq!(all("code=7777040 other\nmsg=x"), []);
+    assert_eq!(all("code=7777040\nmsg=x"), []);
+    assert_eq!(all("{\"code\": 7777040,\n  \"data\": {},\n  \"msg\": \"x\"}"), []);
     assert_eq!(
-        one("{\"code\": \"1254040\",\r\n\t\"msg\": \"crlf\"}"),
-        Some((1254040, Some("crlf".into())))
+        one("{\"code\": \"7777040\",\r\n\t\"msg\": \"crlf\"}"),
+        Some((7777040, Some("crlf".into())))
     );
 }
 

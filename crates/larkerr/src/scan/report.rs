@@ -56,12 +56,16 @@ pub struct CodeStats {
 }
 
 impl CodeStats {
+    /// The code's entries on the generic page (empty for a code only API pages
+    /// document).
     pub fn entries(&self) -> &'static [Entry] {
         lark_errors::lookup(self.code)
     }
 
+    /// Whether some page documents the code: the generic page or an API page
+    /// ([`lark_errors::is_documented`]).
     pub fn is_documented(&self) -> bool {
-        !self.entries().is_empty()
+        lark_errors::is_documented(self.code)
     }
 
     /// The live msgs, most frequent first, decoded (equal texts merged).
@@ -289,7 +293,7 @@ impl Report {
         let pos = || Position { file: Arc::clone(file), line: hit.line, time: hit.time };
         if !self.codes.contains_key(&hit.code) {
             let entries = lark_errors::lookup(hit.code);
-            if entries.is_empty() {
+            if !lark_errors::is_documented(hit.code) {
                 if self.undocumented >= MAX_UNDOCUMENTED {
                     self.dropped += 1;
                     return;

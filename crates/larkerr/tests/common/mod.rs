@@ -67,6 +67,18 @@ pub fn entries_validator() -> jsonschema::Validator {
     jsonschema::validator_for(&wrapper).expect("the entry schema compiles")
 }
 
+/// A validator for a JSON array of `search --json` results (`#/$defs/search_hit`).
+pub fn search_validator() -> jsonschema::Validator {
+    let schema = schema();
+    let wrapper = serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": schema["$defs"],
+        "type": "array",
+        "items": { "$ref": "#/$defs/search_hit" }
+    });
+    jsonschema::validator_for(&wrapper).expect("the search hit schema compiles")
+}
+
 /// Fails with every violation when `instance` does not satisfy `validator`.
 pub fn assert_valid(validator: &jsonschema::Validator, instance: &serde_json::Value) {
     let errors: Vec<String> = validator
