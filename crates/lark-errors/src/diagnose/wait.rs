@@ -81,6 +81,16 @@ mod tests {
         assert_eq!(http_date("Sunday, 06-Nov-94 08:49:37 GMT"), Some(EPOCH_1994));
         assert_eq!(http_date("Sun Nov  6 08:49:37 1994"), Some(EPOCH_1994));
         assert_eq!(http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        // RFC 850's two-digit years: 70-99 are 19xx, the rest 20xx.
+        assert_eq!(
+            http_date("Wednesday, 06-Nov-69 08:49:37 GMT"),
+            http_date("Wed, 06 Nov 2069 08:49:37 GMT")
+        );
+        assert!(http_date("Wed, 06 Nov 2069 08:49:37 GMT") > Some(EPOCH_1994));
+        // The edges of the clock: 23:59:60 (a leap second) is the next day's midnight.
+        let midnight = http_date("Sun, 06 Nov 1994 00:00:00 GMT").unwrap();
+        assert_eq!(http_date("Sun, 06 Nov 1994 23:59:60 GMT"), Some(midnight + 86_400));
+        assert_eq!(http_date("Sun, 06 Nov 1994 23:59:59 GMT"), Some(midnight + 86_399));
         for bad in [
             "",
             "Sun",
@@ -90,6 +100,11 @@ mod tests {
             "Sun, 06 Nov 1994 24:00:00 GMT",
             "Sun, 06 Nov 1994 08:49 GMT",
             "Sun, 06 Nov 19945 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:60:00 GMT",
+            "Sun, 06 Nov 1994 08:00:61 GMT",
+            "Sun, 06 Nov 1994 08:49:007 GMT",
+            "Sun, 06 Nov 1994 008:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37:00 GMT",
             "120",
         ] {
             assert_eq!(http_date(bad), None, "{bad:?}");
