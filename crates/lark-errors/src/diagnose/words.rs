@@ -160,6 +160,28 @@ mod tests {
         assert_eq!(classify_status(503), Some((Category::Unavailable, Action::Retry)));
         assert_eq!(classify_status(429), Some((Category::RateLimited, Action::WaitAndRetry)));
         assert_eq!(classify_status(418), Some((Category::InvalidRequest, Action::FixRequest)));
+        // Every arm, so none can be dropped unnoticed.
+        for (status, said) in [
+            (401, (Category::Authentication, Action::RefreshToken)),
+            (403, (Category::Permission, Action::AskAdmin)),
+            (404, (Category::NotFound, Action::FixRequest)),
+            (410, (Category::NotFound, Action::FixRequest)),
+            (409, (Category::Conflict, Action::RetrySerially)),
+            (408, (Category::Unavailable, Action::Retry)),
+            (413, (Category::InvalidRequest, Action::FixRequest)),
+            (431, (Category::InvalidRequest, Action::FixRequest)),
+            (400, (Category::InvalidRequest, Action::FixRequest)),
+            (501, (Category::Unsupported, Action::FixRequest)),
+            (502, (Category::Unavailable, Action::Retry)),
+            (504, (Category::Unavailable, Action::Retry)),
+            (500, (Category::Internal, Action::Retry)),
+            (505, (Category::Internal, Action::Retry)),
+            (599, (Category::Internal, Action::Retry)),
+        ] {
+            assert_eq!(classify_status(status), Some(said), "{status}");
+        }
+        assert_eq!(classify_status(600), None);
+        assert_eq!(classify_status(399), None);
         assert_eq!(classify_status(200), None);
         assert_eq!(classify_status(302), None);
     }
