@@ -128,11 +128,10 @@ pub(crate) fn classify_status(status: u16) -> Option<(Category, Action)> {
         404 | 410 => (Category::NotFound, Action::FixRequest),
         409 => (Category::Conflict, Action::RetrySerially),
         408 => (Category::Unavailable, Action::Retry),
-        413 | 414 | 431 => (Category::InvalidRequest, Action::FixRequest),
-        405 | 415 | 422 | 400 => (Category::InvalidRequest, Action::FixRequest),
         501 => (Category::Unsupported, Action::FixRequest),
         502..=504 => (Category::Unavailable, Action::Retry),
         500 | 505..=599 => (Category::Internal, Action::Retry),
+        // Every other client error (400, 405, 413, 415, 422, 431, ...): fix the request.
         400..=499 => (Category::InvalidRequest, Action::FixRequest),
         _ => return None,
     })
