@@ -172,6 +172,7 @@ pub mod code {
         APP_UNAUTHORIZED,
         WRONG_APP_SECRET,
         TOO_LARGE_REQUEST,
+        RESOURCE_NOT_FOUND,
         FREQUENCY_LIMIT,
         QUOTA_EXCEEDED,
         NEED_A_TOKEN,
@@ -382,7 +383,7 @@ mod tests {
         }
         assert!(crate::lookup(code::OK).is_empty());
         assert!(code::WELL_KNOWN.windows(2).all(|w| w[0] < w[1]), "sorted, for binary search");
-        assert_eq!(code::WELL_KNOWN.len(), 13);
+        assert_eq!(code::WELL_KNOWN.len(), 14);
         assert!(!code::is_well_known(code::OK));
     }
 
