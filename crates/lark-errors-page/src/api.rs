@@ -45,6 +45,8 @@
 use std::fmt;
 use std::path::Path;
 
+use lark_errors::catalog::RateLimit;
+
 use crate::Date;
 use crate::doc::{FrontMatter, links, page_lines, parse_code, unclosed_link, updated_line};
 use crate::read::{FolderLimits, MAX_DEPTH, MAX_PAGE_BYTES, PageError, read_page_limited};
@@ -123,23 +125,15 @@ impl fmt::Display for RateLimitSpec {
     /// assert_eq!(RateLimitSpec::Special.to_string(), "special");
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            RateLimitSpec::Special => f.write_str("special"),
+        let tier = match *self {
+            RateLimitSpec::Special => Some(RateLimit::Special),
             RateLimitSpec::Windows { per_second, per_minute, per_hour, per_day } => {
-                let mut sep = "";
-                for (n, unit) in
-                    [(per_day, "day"), (per_hour, "h"), (per_minute, "min"), (per_second, "s")]
-                {
-                    if let Some(n) = n {
-                        write!(f, "{sep}{n}/{unit}")?;
-                        sep = ", ";
-                    }
-                }
-                if sep.is_empty() {
-                    f.write_str("(no window)")?;
-                }
-                Ok(())
+                RateLimit::from_windows(per_second, per_minute, per_hour, per_day)
             }
+        };
+        match tier {
+            Some(tier) => tier.fmt(f),
+            None => f.write_str("(no window)"),
         }
     }
 }
