@@ -886,6 +886,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "apis")] // it reads the API data
     fn the_area_is_the_first_segment_after_the_api_prefix() {
         for api in apis() {
             let area = api.area();
