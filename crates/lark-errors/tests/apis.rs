@@ -388,6 +388,15 @@ fn readme_counts_agree_with_the_pages() {
         let claim = format!("| {what} | {} |", thousands(n));
         assert!(readme.contains(&claim), "README should say `{claim}`");
     }
+    // The introduction says the same, in words (its lines wrap).
+    let intro = format!(
+        "the {} error rows of {} API pages ({} APIs,",
+        thousands(rows),
+        thousands(files.len()),
+        thousands(apis.len())
+    );
+    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(&intro), "README should say `{intro}`");
 }
 
 fn thousands(n: usize) -> String {
