@@ -453,6 +453,24 @@ mod tests {
     }
 
     #[test]
+    fn every_documented_key_is_read() {
+        let b = parse(
+            br#"{"code":99992402,"msg":"field validation failed","error":{"message":"bad x",
+               "field_violations":[{"field":"x","value":"1","description":"must be > 1"}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(b.error_message.as_deref(), Some("bad x"));
+        assert_eq!(
+            b.field_violations,
+            [FieldViolation {
+                field: "x".to_owned(),
+                value: Some("1".to_owned()),
+                description: Some("must be > 1".to_owned()),
+            }]
+        );
+    }
+
+    #[test]
     fn codes_in_every_spelling() {
         let code = |body: &str| parse(body.as_bytes()).map(|b| b.code);
         assert_eq!(code(r#"{"code":1500}"#), Ok(Some(1500)));
