@@ -37,6 +37,11 @@ macro_rules! words {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            /// The value's position in [`ALL`](Self::ALL), for tables kept per value.
+            pub const fn index(self) -> usize {
+                self as usize
+            }
+
             /// The stable snake_case name used in JSON, CSV and `data/semantics.toml`.
             pub const fn as_str(self) -> &'static str {
                 match self {
@@ -464,6 +469,19 @@ mod tests {
         }
         assert_eq!(Category::ALL.len(), 12);
         assert_eq!(Action::ALL.len(), 9);
+    }
+
+    #[test]
+    fn index_is_the_position_in_all() {
+        for (i, c) in Category::ALL.iter().enumerate() {
+            assert_eq!(c.index(), i);
+        }
+        for (i, a) in Action::ALL.iter().enumerate() {
+            assert_eq!(a.index(), i);
+        }
+        for (i, t) in TokenKind::ALL.iter().enumerate() {
+            assert_eq!(t.index(), i);
+        }
     }
 
     #[test]
