@@ -11,6 +11,7 @@ use lark_errors_page::doc::{self, Document, Language, Row, message_key};
 use serde::Deserialize;
 
 pub mod apis;
+pub mod text;
 
 /// Where the generated table is written, relative to the workspace root.
 pub const TABLE_PATH: &str = "crates/lark-errors/src/catalog/table.rs";
@@ -315,8 +316,17 @@ pub fn generate_files(root: &Path) -> Result<Vec<(&'static str, String)>, Error>
     let decisions = apis::classify_api_rows(&pages, &semantics, &pairs)?;
     let mut codes: Vec<u32> = generic.rows.iter().map(|r| r.code).collect();
     codes.sort_unstable();
-    let (api_table, _) = apis::render(&pages, &decisions, &codes, apis::API_PAGES_DIR)?;
-    Ok(vec![(TABLE_PATH, generic.text), (apis::API_TABLE_PATH, api_table)])
+    let api = apis::render(&pages, &decisions, &codes, apis::API_PAGES_DIR)?;
+    let corpus = text::render(&text::TextsIn {
+        generic: generic.texts,
+        api_entries: api.entry_texts,
+        apis: api.api_texts,
+    })?;
+    Ok(vec![
+        (TABLE_PATH, generic.text),
+        (apis::API_TABLE_PATH, api.text),
+        (text::TEXT_TABLE_PATH, corpus),
+    ])
 }
 
 /// The generic table as generated, with the rows and decisions it was made from.
@@ -327,6 +337,8 @@ pub struct Generic {
     pub rows: Vec<Row>,
     /// Their decisions.
     pub decisions: Vec<Decision>,
+    /// The entries' searchable texts, in table order.
+    pub texts: Vec<text::EntryTexts>,
 }
 
 /// Renders the generic table (`table.rs`) from the workspace at `root`.
@@ -414,9 +426,16 @@ pub fn generate_generic(root: &Path) -> Result<Generic, Error> {
     }
     out.push_str("];\n\n");
     let _ = writeln!(out, "pub(super) static ENTRIES: [Entry; {}] = [", order.len());
+    let mut texts = Vec::with_capacity(order.len());
     for i in order {
         let row = &zh.doc.rows[i];
         let d = &decisions[i];
+        texts.push(text::EntryTexts {
+            message: row.message.clone(),
+            reason: d.reason.clone(),
+            advice_zh: row.advice.clone(),
+            advice_en: english[i].map(|r| r.advice.clone()),
+        });
         let _ = writeln!(out, "    Entry {{");
         let _ = writeln!(out, "        code: {},", row.code);
         let _ = writeln!(out, "        message: {:?},", row.message);
@@ -464,7 +483,7 @@ pub fn generate_generic(root: &Path) -> Result<Generic, Error> {
     }
     out.push_str("];\n");
     let rows = zh.doc.rows.clone();
-    Ok(Generic { text: out, rows, decisions })
+    Ok(Generic { text: out, rows, decisions, texts })
 }
 
 fn distinct(rows: &[Row]) -> usize {

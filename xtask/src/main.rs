@@ -9,7 +9,7 @@ use xtask::codegen;
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  codegen [--check]   regenerate crates/lark-errors/src/catalog/{table,api_table}.rs
+  codegen [--check]   regenerate crates/lark-errors/src/catalog/{table,api_table,text_table}.rs
                       from data/;
                       with --check, fail if the checked-in file is stale
   man [--out DIR]     write larkerr's man pages (larkerr.1, larkerr-explain.1, ...)

@@ -21,6 +21,8 @@ use crate::template::{MatchQuality, Template};
 #[rustfmt::skip]
 mod table;
 mod api;
+#[cfg(feature = "apis")]
+pub mod text;
 
 /// The language a page is written in (and an advice text is given in).
 ///

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::text::EntryTexts;
 use super::{Decision, Error, err, words};
 use lark_errors::semantics::{Action, Category, TokenKind};
 use lark_errors_page::api::{ApiPage, RateLimitSpec, Scope as ApiScope, read_api_pages};
@@ -565,13 +566,26 @@ struct Node {
     apis: Vec<usize>,
 }
 
+/// What [`render`] makes: the table, its counts, and the searchable texts of its
+/// entries and APIs in table order (for the search corpus).
+pub struct Rendered {
+    /// The contents of `api_table.rs`.
+    pub text: String,
+    /// What it holds.
+    pub counts: Counts,
+    /// Each entry's texts, in table order.
+    pub entry_texts: Vec<EntryTexts>,
+    /// Each API's title and path, in table order.
+    pub api_texts: Vec<[String; 2]>,
+}
+
 /// Renders `api_table.rs` from the pages, their decisions and the generic page's codes.
 pub fn render(
     pages: &[PageIn],
     decisions: &[Vec<Decision>],
     generic_codes: &[u32],
     sources_dir: &str,
-) -> Result<(String, Counts), Error> {
+) -> Result<Rendered, Error> {
     // Pages used: those with an API or rows, in path order (callers sort pages).
     let used: Vec<usize> = (0..pages.len())
         .filter(|&i| pages[i].request.is_some() || !pages[i].rows.is_empty())
@@ -603,7 +617,18 @@ pub fn render(
     }
     out.push('\n');
     out.push_str(&body);
-    Ok((out, counts))
+    let entry_texts = entries
+        .iter()
+        .map(|e| EntryTexts {
+            message: e.row.message.clone(),
+            reason: e.d.reason.clone(),
+            advice_zh: e.row.advice.clone(),
+            advice_en: None,
+        })
+        .collect();
+    let api_texts =
+        apis.iter().map(|a| [pages[used[a.page]].title.clone(), a.path.clone()]).collect();
+    Ok(Rendered { text: out, counts, entry_texts, api_texts })
 }
 
 /// One API per (method, path shape); the newest page (then the first path) is its primary
