@@ -19,11 +19,9 @@
 //! buffer searched once per query form ([`TextIndex`]); per-API entries that repeat
 //! the previous entry's text (the same error documented on many pages) reuse its score.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Write};
 
+use lark_errors::catalog::text::{self, ApiTexts, EntryTexts, TextId};
 use lark_errors::catalog::{self, Api};
 use lark_errors::platform::code;
 use lark_errors::{Action, Category, Entry, TokenKind};
@@ -111,31 +109,6 @@ struct Word {
     form: usize,
 }
 
-/// A multiplicative hasher for addresses (FxHash's step): the keys are not chosen by
-/// anyone, so no defence against collisions is needed, and hashing stays a few cycles.
-#[derive(Default)]
-struct AddressHasher(u64);
-
-impl Hasher for AddressHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-}
-
 impl Word {
     fn new(word: &str) -> Word {
         let mut w = Word::plain(word);
@@ -199,6 +172,10 @@ impl Word {
     }
 
     fn occurs(&self, hay: &str) -> bool {
+        if !self.unicode_case && !self.ascii_case {
+            // A byte search is exact: no iterator to set up.
+            return !self.text.is_empty() && self.finder.find(hay.as_bytes()).is_some();
+        }
         self.positions(hay).next().is_some()
     }
 
@@ -315,149 +292,155 @@ impl Meanings {
     }
 
     fn matches(&self, e: &Entry) -> bool {
-        index(Category::ALL, e.category()).is_some_and(|i| self.categories[i])
-            || index(Action::ALL, e.action()).is_some_and(|i| self.actions[i])
-            || e.token().and_then(|t| index(TokenKind::ALL, t)).is_some_and(|i| self.tokens[i])
+        self.categories[e.category().index()]
+            || self.actions[e.action().index()]
+            || e.token().is_some_and(|t| self.tokens[t.index()])
     }
-}
-
-/// The position of `x` in `all` (one of the library's `ALL` lists).
-fn index<T: PartialEq>(all: &[T], x: T) -> Option<usize> {
-    all.iter().position(|y| *y == x)
 }
 
 /// What one form of the query found in one text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Occurrence {
-    /// The first occurrence that starts a word, else the first, with whether it does.
-    first: Option<(usize, bool)>,
     /// How many occurrences (at most 9: more do not count).
     count: u8,
+    /// Whether one of those occurrences starts a word.
+    starts_word: bool,
 }
 
-/// The catalog's texts as searched for every form of the query (each word, its stem,
-/// the whole phrase). Each distinct text (by address: the catalog shares its texts, a
-/// classification's reason among hundreds of entries, an advice among the pages that
-/// repeat it) is lower-cased once into one buffer, and each form is searched for once
-/// over the whole buffer; the matches are then mapped back to their texts. So a query
-/// reads the catalog's text once per form, with no per-text set-up.
+impl Occurrence {
+    fn found(self) -> bool {
+        self.count > 0
+    }
+
+    /// Counts an occurrence (`starts`: it starts a word).
+    fn add(&mut self, starts: bool) {
+        if self.count < 9 {
+            self.count += 1;
+            self.starts_word |= starts;
+        }
+    }
+}
+
+/// What every form of the query (each word, its stem, the whole phrase) finds in each
+/// text of the catalog's search corpus ([`lark_errors::catalog::text`]: every distinct
+/// text, lower-cased, in one buffer prepared at codegen time). The words are searched
+/// for over the whole buffer and their matches mapped back to their texts, so a query
+/// reads the catalog's text about once per word and copies nothing: a word with a stem
+/// is searched for by its stem (`expir`), and each match that goes on with the rest of
+/// the word (`ed`) counts for the word too. The phrase is looked for only in the few
+/// texts asked about, when asked.
 struct TextIndex {
     /// Per form, its lower-cased text.
     finders: Vec<memchr::memmem::Finder<'static>>,
-    /// A form has letters with case outside ASCII: lower-case texts fully (slower).
-    unicode: bool,
-    /// Text (address, length) → its number.
-    ids: HashMap<(usize, usize), u32, BuildHasherDefault<AddressHasher>>,
-    /// Per text number, where it starts in `lower`.
-    starts: Vec<usize>,
-    /// Every text, lower-cased, each followed by a NUL (no form contains one, so no
-    /// match spans two texts, and a text's start is a word start).
-    lower: Vec<u8>,
-    /// `finders.len()` occurrences per text.
+    /// The searches over the whole buffer.
+    passes: Vec<Pass>,
+    /// Per form: whether a pass finds it (else it is looked for in a text when asked).
+    searched: Vec<bool>,
+    /// `finders.len()` occurrences per text of the corpus (for the searched forms).
     found: Vec<Occurrence>,
+    /// Per form, the bit of its word in [`Cover`] masks (0 for the phrase, or for a
+    /// query too long for masks).
+    word_bits: Vec<u64>,
+    /// Per text of the corpus, which words it has (by any of their forms).
+    words: Vec<u64>,
+}
+
+/// One search over the whole buffer: the matches of form `form`, which are also
+/// matches of form `longer` where the text goes on with `rest`.
+struct Pass {
+    form: usize,
+    longer: Option<(usize, Vec<u8>)>,
 }
 
 impl TextIndex {
-    fn new(forms: &[&Word]) -> TextIndex {
+    /// The index of `forms` (numbered by [`Word::form`]) with a pass per word of
+    /// `words` and per further stem; the other forms (the phrase) are not searched in bulk.
+    fn new(forms: &[&Word], words: &[Word]) -> TextIndex {
+        let mut passes = Vec::new();
+        for w in words {
+            let mut stems = w.stems.iter();
+            match stems.next() {
+                Some(stem) if w.text.starts_with(&stem.text) => {
+                    let rest = w.text.as_bytes()[stem.text.len()..].to_vec();
+                    passes.push(Pass { form: stem.form, longer: Some((w.form, rest)) });
+                }
+                Some(stem) => {
+                    passes.push(Pass { form: w.form, longer: None });
+                    passes.push(Pass { form: stem.form, longer: None });
+                }
+                None => passes.push(Pass { form: w.form, longer: None }),
+            }
+            passes.extend(stems.map(|s| Pass { form: s.form, longer: None }));
+        }
+        let mut searched = vec![false; forms.len()];
+        for p in &passes {
+            for form in std::iter::once(p.form).chain(p.longer.as_ref().map(|l| l.0)) {
+                if let Some(s) = searched.get_mut(form) {
+                    *s = true;
+                }
+            }
+        }
         TextIndex {
             finders: forms
                 .iter()
                 .map(|w| memchr::memmem::Finder::new(w.text.as_bytes()).into_owned())
                 .collect(),
-            unicode: forms.iter().any(|w| w.unicode_case),
-            ids: HashMap::default(),
-            starts: Vec::new(),
-            lower: Vec::new(),
+            passes,
+            searched,
             found: Vec::new(),
+            word_bits: vec![0; forms.len()],
+            words: Vec::new(),
         }
     }
 
-    /// Adds every searchable text of the catalog and searches them.
+    /// Searches the corpus for every word.
     fn build(&mut self) {
-        // About as many distinct texts as the catalog has: no rehashing.
-        self.ids.reserve(16_384);
-        self.lower.reserve(1 << 20);
-        let mut previous: [&str; 4] = [""; 4];
-        for e in lark_errors::entries().iter().chain(catalog::api_entries()) {
-            let texts = [e.message(), e.reason(), e.advice_zh(), e.advice_en().unwrap_or("")];
-            for (text, before) in texts.into_iter().zip(&mut previous) {
-                // Neighbouring entries share most texts: skip the lookup for those.
-                if !std::ptr::eq(text, *before) {
-                    self.add(text);
-                    *before = text;
-                }
-            }
-        }
-        for api in catalog::apis() {
-            self.add(api.title());
-            self.add(api.path());
-        }
-        self.search();
-    }
-
-    /// Adds `text` (once) to the buffer.
-    fn add(&mut self, text: &'static str) {
-        let key = (text.as_ptr() as usize, text.len());
-        if text.is_empty() || self.ids.contains_key(&key) {
-            return;
-        }
-        self.ids.insert(key, self.starts.len() as u32);
-        self.starts.push(self.lower.len());
-        let at = self.lower.len();
-        if self.unicode {
-            self.lower.extend_from_slice(text.to_lowercase().as_bytes());
-        } else {
-            self.lower.extend_from_slice(text.as_bytes());
-            self.lower[at..].make_ascii_lowercase();
-        }
-        self.lower.push(0);
-    }
-
-    /// Searches the buffer for every form.
-    fn search(&mut self) {
         let forms = self.finders.len();
-        self.found = vec![Occurrence::default(); self.starts.len() * forms];
-        for (form, finder) in self.finders.iter().enumerate() {
-            for at in finder.find_iter(&self.lower) {
-                let text = self.starts.partition_point(|&s| s <= at) - 1;
-                let starts = starts_word(&self.lower, at);
-                let found = &mut self.found[text * forms + form];
-                if found.count == 9 {
-                    continue;
-                }
-                found.count += 1;
-                let at = at - self.starts[text];
-                match found.first {
-                    Some((_, true)) => {}
-                    Some(_) if !starts => {}
-                    _ => found.first = Some((at, starts)),
+        let lower = text::lower().as_bytes();
+        self.found = vec![Occurrence::default(); text::len() * forms];
+        self.words = vec![0; text::len()];
+        for pass in &self.passes {
+            let Some(finder) = self.finders.get(pass.form).filter(|f| !f.needle().is_empty())
+            else {
+                continue;
+            };
+            let bit = self.word_bits.get(pass.form).copied().unwrap_or(0);
+            for at in finder.find_iter(lower) {
+                let Some(id) = text::containing(at) else { continue };
+                let starts = starts_word(lower, at);
+                self.found[id.index() * forms + pass.form].add(starts);
+                self.words[id.index()] |= bit;
+                if let Some((longer, rest)) = &pass.longer {
+                    if lower[at + finder.needle().len()..].starts_with(rest) {
+                        self.found[id.index() * forms + longer].add(starts);
+                    }
                 }
             }
         }
     }
 
-    /// What form `form` found in `text` (added by [`build`](Self::build), or now).
-    fn get(&mut self, text: &'static str, form: usize) -> Occurrence {
-        let key = (text.as_ptr() as usize, text.len());
-        let id = match self.ids.get(&key) {
-            Some(&id) => id as usize,
-            None if text.is_empty() => return Occurrence::default(),
-            None => {
-                // Not a text `build` knows: search it alone.
-                let mut one = TextIndex {
-                    finders: self.finders.clone(),
-                    unicode: self.unicode,
-                    ids: HashMap::default(),
-                    starts: Vec::new(),
-                    lower: Vec::new(),
-                    found: Vec::new(),
-                };
-                one.add(text);
-                one.search();
-                return one.found.get(form).copied().unwrap_or_default();
+    /// What form `form` found in the corpus text `id`, or, without one (a text the
+    /// corpus does not hold), in `text` searched alone.
+    fn get(&self, id: Option<TextId>, text: &str, form: usize) -> Occurrence {
+        match id {
+            Some(id) if self.searched.get(form) == Some(&true) => {
+                self.found.get(id.index() * self.finders.len() + form).copied().unwrap_or_default()
             }
+            Some(id) => self.search_alone(text::text(id), form),
+            None => self.search_alone(&text.to_lowercase(), form),
+        }
+    }
+
+    /// What form `form` finds in `lower`, a lower-cased text.
+    fn search_alone(&self, lower: &str, form: usize) -> Occurrence {
+        let mut found = Occurrence::default();
+        let Some(finder) = self.finders.get(form).filter(|f| !f.needle().is_empty()) else {
+            return found;
         };
-        self.found.get(id * self.finders.len() + form).copied().unwrap_or_default()
+        for at in finder.find_iter(lower.as_bytes()) {
+            found.add(starts_word(lower.as_bytes(), at));
+        }
+        found
     }
 }
 
@@ -483,7 +466,26 @@ struct Query {
     /// Per word: whether some API's title or path has it (set by [`api_fields`]).
     in_some_api: Vec<bool>,
     /// The catalog's texts as searched for the query's forms.
-    index: RefCell<TextIndex>,
+    index: TextIndex,
+    /// Which words each meaning and API has, for [`Query::may_match`]; `None` for a
+    /// query of more than 64 words or forms (then every entry is scored).
+    cover: Option<Cover>,
+}
+
+/// Bit masks of the query's words (bit `i`: word `i`), so that an entry no result can
+/// come from is passed over with a few loads instead of being scored.
+struct Cover {
+    /// The words that are numbers (which may be an entry's code or its prefix).
+    numbers: Vec<usize>,
+    /// Per category, action and token ([`Category::index`] ...): the words that match
+    /// it by meaning.
+    categories: Vec<u64>,
+    actions: Vec<u64>,
+    tokens: Vec<u64>,
+    /// Per API ([`catalog::apis`] order): the words in its title or path.
+    apis: Vec<u64>,
+    /// Every word.
+    all: u64,
 }
 
 impl Query {
@@ -509,27 +511,62 @@ impl Query {
             .flat_map(|w| std::iter::once(w).chain(&w.stems))
             .chain(phrase.as_ref())
             .collect();
-        let index = RefCell::new(TextIndex::new(&forms));
+        let mut index = TextIndex::new(&forms, &words);
+        if words.len() <= 64 {
+            for (i, w) in words.iter().enumerate() {
+                for f in std::iter::once(w).chain(&w.stems) {
+                    index.word_bits[f.form] = 1 << i;
+                }
+            }
+        }
         let in_glosses =
             |glosses: &[&str]| phrase.as_ref().is_some_and(|p| glosses.iter().any(|g| p.occurs(g)));
         let phrase_categories = Category::ALL.iter().map(|c| in_glosses(c.glosses())).collect();
         let phrase_actions = Action::ALL.iter().map(|a| in_glosses(a.glosses())).collect();
         let in_some_api = vec![true; words.len()];
-        Query { words, phrase, phrase_categories, phrase_actions, in_some_api, index }
+        let cover = (words.len() <= 64).then(|| Cover::new(&words));
+        Query { words, phrase, phrase_categories, phrase_actions, in_some_api, index, cover }
     }
 
-    /// Where `form` first occurs in a catalog text ([`Word::find`], remembered).
-    fn find_in(&self, form: &Word, text: &'static str) -> Option<(usize, bool)> {
-        self.index.borrow_mut().get(text, form.form).first
+    /// Whether `entry` may be a result: every word occurs somewhere in it (its code, its
+    /// texts, its meaning) or in its API's title or path. Exactly the entries that
+    /// [`Query::entry_text`] and the API scores do not reject pass; the others are
+    /// skipped unscored.
+    fn may_match(&self, entry: &Entry, ids: Option<&EntryTexts>, api: Option<usize>) -> bool {
+        let (Some(c), Some(ids)) = (&self.cover, ids) else { return true };
+        let words = &self.index.words;
+        let of = |id: TextId| words.get(id.index()).copied().unwrap_or(0);
+        let mut have = of(ids.message)
+            | of(ids.reason)
+            | of(ids.advice_zh)
+            | ids.advice_en.map_or(0, of)
+            | c.categories[entry.category().index()]
+            | c.actions[entry.action().index()]
+            | entry.token().map_or(0, |t| c.tokens[t.index()])
+            | api.and_then(|a| c.apis.get(a)).copied().unwrap_or(0);
+        if have & c.all == c.all {
+            return true;
+        }
+        for &i in &c.numbers {
+            if self.words[i].code_field(entry.code()).is_some() {
+                have |= 1 << i;
+            }
+        }
+        have & c.all == c.all
     }
 
-    /// How often `form` occurs in a catalog text (at most 9), remembered.
-    fn count_in(&self, form: &Word, text: &'static str) -> u32 {
-        u32::from(self.index.borrow_mut().get(text, form.form).count)
+    /// What `form` finds in a catalog text: the corpus text `id`, else `text` itself.
+    fn find_in(&self, form: &Word, id: Option<TextId>, text: &str) -> Occurrence {
+        self.index.get(id, text, form.form)
     }
 
     /// Where word `i` occurs best in `entry`'s own text (its API aside), and the score.
-    fn word_in_entry(&self, word: &Word, entry: &Entry) -> Option<(Field, u32)> {
+    fn word_in_entry(
+        &self,
+        word: &Word,
+        entry: &Entry,
+        ids: Option<&EntryTexts>,
+    ) -> Option<(Field, u32)> {
         if let Some(field) = word.code_field(entry.code()) {
             return Some((field, field.score()));
         }
@@ -537,10 +574,11 @@ impl Query {
         let forms =
             || std::iter::once((word, 0)).chain(word.stems.iter().map(|s| (s, STEM_PENALTY)));
         for (w, less) in forms() {
-            if let Some((_, start)) = self.find_in(w, entry.message()) {
+            let found = self.find_in(w, ids.map(|t| t.message), entry.message());
+            if found.found() {
                 let bonus = if entry.message().len() == w.text.len() {
                     400
-                } else if start {
+                } else if found.starts_word {
                     100
                 } else {
                     0
@@ -554,13 +592,18 @@ impl Query {
             }
         }
         for (w, less) in forms() {
-            if self.find_in(w, entry.reason()).is_some() {
+            if self.find_in(w, ids.map(|t| t.reason), entry.reason()).found() {
                 return Some((Field::Reason, Field::Reason.score() - less));
             }
         }
         for (w, less) in forms() {
-            let n = self.count_in(w, entry.advice_en().unwrap_or(""))
-                + self.count_in(w, entry.advice_zh());
+            let en = match (ids, entry.advice_en()) {
+                (_, None) => Occurrence::default(),
+                (Some(t), Some(en)) => self.find_in(w, t.advice_en, en),
+                (None, Some(en)) => self.find_in(w, None, en),
+            };
+            let zh = self.find_in(w, ids.map(|t| t.advice_zh), entry.advice_zh());
+            let n = u32::from(en.count) + u32::from(zh.count);
             // Further occurrences count a little, so an entry about the word ranks above
             // one that mentions it in passing.
             if n > 0 {
@@ -572,13 +615,13 @@ impl Query {
 
     /// The score of `entry`'s own text: per word its best field (`None` when a word
     /// occurs nowhere in it, its API aside), the phrase bonus and the well-known bonus.
-    fn entry_text(&self, entry: &Entry, out: &mut EntryText) {
+    fn entry_text(&self, entry: &Entry, ids: Option<&EntryTexts>, out: &mut EntryText) {
         out.words.clear();
         out.bonus = 0;
         out.well_known = code::is_well_known(entry.code());
         out.rejected = false;
         for (i, w) in self.words.iter().enumerate() {
-            let found = self.word_in_entry(w, entry);
+            let found = self.word_in_entry(w, entry, ids);
             out.words.push(found);
             // A word found nowhere rejects the entry unless some API's title or path
             // has it: the other words need not be looked for.
@@ -588,11 +631,52 @@ impl Query {
             }
         }
         if let Some(phrase) = &self.phrase {
-            let in_meaning = index(Category::ALL, entry.category())
-                .is_some_and(|i| self.phrase_categories[i])
-                || index(Action::ALL, entry.action()).is_some_and(|i| self.phrase_actions[i]);
-            if in_meaning || self.find_in(phrase, entry.message()).is_some() {
+            let in_meaning = self.phrase_categories[entry.category().index()]
+                || self.phrase_actions[entry.action().index()];
+            if in_meaning || self.find_in(phrase, ids.map(|t| t.message), entry.message()).found() {
                 out.bonus += PHRASE_BONUS;
+            }
+        }
+    }
+}
+
+impl Cover {
+    /// The masks of `words` (at most 64); the APIs' masks are filled by
+    /// [`Cover::set_apis`].
+    fn new(words: &[Word]) -> Cover {
+        let bit = |i: usize| 1u64 << i;
+        let numbers = (0..words.len()).filter(|&i| words[i].number.is_some()).collect();
+        let by_meaning = |n: usize, has: &dyn Fn(&Meanings, usize) -> bool| -> Vec<u64> {
+            (0..n)
+                .map(|k| {
+                    let mut m = 0;
+                    for (i, w) in words.iter().enumerate() {
+                        if std::iter::once(w).chain(&w.stems).any(|f| has(&f.meanings, k)) {
+                            m |= bit(i);
+                        }
+                    }
+                    m
+                })
+                .collect()
+        };
+        Cover {
+            numbers,
+            categories: by_meaning(Category::ALL.len(), &|m, k| m.categories[k]),
+            actions: by_meaning(Action::ALL.len(), &|m, k| m.actions[k]),
+            tokens: by_meaning(TokenKind::ALL.len(), &|m, k| m.tokens[k]),
+            apis: Vec::new(),
+            all: if words.len() == 64 { u64::MAX } else { bit(words.len()) - 1 },
+        }
+    }
+
+    /// Fills the APIs' masks from their scores (`[word][api]`, [`api_fields`]).
+    fn set_apis(&mut self, scores: &[Vec<Option<u32>>]) {
+        self.apis = vec![0; catalog::apis().len()];
+        for (i, per_api) in scores.iter().enumerate() {
+            for (a, score) in per_api.iter().enumerate() {
+                if score.is_some() {
+                    self.apis[a] |= 1 << i;
+                }
             }
         }
     }
@@ -652,15 +736,17 @@ fn api_fields(query: &Query) -> Vec<Vec<Option<u32>>> {
         .words
         .iter()
         .map(|w| {
-            catalog::apis()
-                .iter()
-                .map(|api| {
+            text::apis()
+                .map(|(api, ids)| {
                     let title = api.title();
-                    match query.find_in(w, title) {
-                        Some(_) if title.len() == w.text.len() => Some(600),
-                        Some((_, true)) => Some(300),
-                        Some(_) => Some(200),
-                        None => query.find_in(w, api.path()).map(|_| 150),
+                    let in_title = query.find_in(w, Some(ids.title), title);
+                    match in_title {
+                        _ if !in_title.found() => {
+                            query.find_in(w, Some(ids.path), api.path()).found().then_some(150)
+                        }
+                        _ if title.len() == w.text.len() => Some(600),
+                        _ if in_title.starts_word => Some(300),
+                        _ => Some(200),
                     }
                 })
                 .collect()
@@ -679,10 +765,17 @@ fn api_index(api: &Api) -> Option<usize> {
 
 /// Ranks the catalog against `query`: tiers, then best first, ties in catalog order.
 fn rank(query: &str) -> Vec<Hit> {
-    let mut q = Query::new(query);
-    q.index.borrow_mut().build();
+    rank_query(Query::new(query))
+}
+
+/// [`rank`] for a prepared query.
+fn rank_query(mut q: Query) -> Vec<Hit> {
+    q.index.build();
     let api_scores = api_fields(&q);
     q.in_some_api = api_scores.iter().map(|s| s.iter().any(Option::is_some)).collect();
+    if let Some(cover) = &mut q.cover {
+        cover.set_apis(&api_scores);
+    }
     let mut hits = Vec::new();
 
     let score_entry = |entry: &'static Entry, text: &EntryText| -> Option<Hit> {
@@ -724,22 +817,31 @@ fn rank(query: &str) -> Vec<Hit> {
     };
 
     let mut text = EntryText::default();
-    for entry in lark_errors::entries() {
-        q.entry_text(entry, &mut text);
-        hits.extend(score_entry(entry, &text));
+    for (entry, ids) in text::generic_entries() {
+        if q.may_match(entry, Some(&ids), None) {
+            q.entry_text(entry, Some(&ids), &mut text);
+            hits.extend(score_entry(entry, &text));
+        }
     }
-    // Per-API entries, grouped by code and message.
-    // Keyed by code (entries come in code order, so a code's groups are few): the
-    // messages seen and their results.
-    let mut groups: HashMap<u32, Vec<(&'static str, usize)>> = HashMap::new();
+    // Per-API entries, grouped by code and message. The entries come in code order, so
+    // the groups of one code are together: the messages seen for the current code and
+    // their results.
+    let mut seen: Vec<(&'static str, usize)> = Vec::new();
+    let mut seen_code = None;
     let mut previous: Option<&'static Entry> = None;
-    for entry in catalog::api_entries() {
+    for (entry, ids) in text::api_entries() {
+        if !q.may_match(entry, Some(&ids), entry.api().and_then(api_index)) {
+            continue;
+        }
         if !previous.is_some_and(|p| same_text(p, entry)) {
-            q.entry_text(entry, &mut text);
+            q.entry_text(entry, Some(&ids), &mut text);
             previous = Some(entry);
         }
         let Some(hit) = score_entry(entry, &text) else { continue };
-        let seen = groups.entry(entry.code()).or_default();
+        if seen_code != Some(entry.code()) {
+            seen.clear();
+            seen_code = Some(entry.code());
+        }
         match seen.iter().find(|(m, _)| *m == entry.message()).map(|&(_, i)| i) {
             Some(i) => {
                 let group: &mut Hit = &mut hits[i];
@@ -766,7 +868,8 @@ fn rank(query: &str) -> Vec<Hit> {
             let Some(s) = scores[a] else { continue 'apis };
             score += s;
         }
-        if q.phrase.as_ref().is_some_and(|p| q.find_in(p, api.title()).is_some()) {
+        let title = text::of_api(api).map(|t: ApiTexts| t.title);
+        if q.phrase.as_ref().is_some_and(|p| q.find_in(p, title, api.title()).found()) {
             score += PHRASE_BONUS;
         }
         hits.push(Hit { target: Target::Api(api), score, tier: 2, first: Field::Api });
@@ -1132,23 +1235,79 @@ mod tests {
         assert!(!word.unicode_case);
         assert_eq!(occurs(&word, "无权限 TOKEN，权限 token").count, 2);
         let word = Word::new("rate");
-        assert_eq!(occurs(&word, "operate at a rate").first, Some((13, true)));
-        assert_eq!(occurs(&word, "operate").first, Some((3, false)));
-        assert_eq!(occurs(&word, "RATE").first, Some((0, true)));
-        assert_eq!(occurs(&word, "rat").first, None);
+        assert_eq!(occurs(&word, "operate at a rate"), Occurrence { count: 2, starts_word: true });
+        assert_eq!(occurs(&word, "operate"), Occurrence { count: 1, starts_word: false });
+        assert_eq!(occurs(&word, "RATE"), Occurrence { count: 1, starts_word: true });
+        assert_eq!(occurs(&word, "rat"), Occurrence::default());
         assert!(starts_word("a 权限".as_bytes(), 2) && !starts_word("x权限".as_bytes(), 1));
         assert!(!starts_word("限ab".as_bytes(), 3) && starts_word("，ab".as_bytes(), 3));
     }
 
-    /// What `word` finds in `text`, through the index `rank` uses.
-    fn occurs(word: &Word, text: &'static str) -> Occurrence {
-        let mut index = TextIndex::new(&[word]);
-        index.add(text);
-        index.search();
-        let built = index.get(text, 0);
-        // A text the index was not built with is searched alone, with the same result.
-        assert_eq!(TextIndex::new(&[word]).get(text, 0), built);
-        built
+    /// What `word` finds in `text`, searched alone as `rank` searches a text the corpus
+    /// does not hold.
+    fn occurs(word: &Word, text: &str) -> Occurrence {
+        TextIndex::new(&[word], &[]).get(None, text, 0)
+    }
+
+    #[test]
+    fn passing_over_entries_by_their_masks_changes_no_result() {
+        // Codes, prefixes, English with stems, Chinese, meanings, API titles and paths,
+        // several words, words found only through an API, and nothing at all.
+        for query in [
+            "99991663",
+            "9999",
+            "rate limit",
+            "token expired",
+            "Frequency LIMITS",
+            "权限",
+            "发送消息",
+            "im/v1/messages",
+            "permission denied 1254",
+            "retry",
+            "refresh_token",
+            "drive 403",
+            "nothing-matches-this",
+        ] {
+            let quick = rank(query);
+            let mut q = Query::new(query);
+            q.cover = None;
+            let full = rank_query(q);
+            let key = |hits: &[Hit]| -> Vec<String> {
+                hits.iter()
+                    .map(|h| format!("{:?} {} {} {:?}", h.target, h.score, h.tier, h.first))
+                    .collect()
+            };
+            assert_eq!(key(&quick), key(&full), "{query}");
+        }
+    }
+
+    #[test]
+    fn the_corpus_index_finds_what_a_text_searched_alone_does() {
+        // Words in English and Chinese, with case, words with stems (searched by the
+        // stem), in messages, reasons and advice, and the phrase (searched when asked).
+        let mut index = Query::new("token Rate 权限 limits expired 飞书 e not").index;
+        index.build();
+        let forms = index.finders.len();
+        assert_eq!(forms, 8 + 2 + 1, "eight words, two stems, the phrase");
+        assert!(index.searched[..forms - 1].iter().all(|s| *s) && !index.searched[forms - 1]);
+        let mut found = vec![0; forms];
+        for e in lark_errors::entries().iter().chain(catalog::api_entries()).step_by(5) {
+            let ids = text::of_entry(e).unwrap();
+            let texts = [
+                (ids.message, e.message()),
+                (ids.reason, e.reason()),
+                (ids.advice_zh, e.advice_zh()),
+            ];
+            for (id, t) in texts {
+                for (form, n) in found.iter_mut().enumerate() {
+                    let occurrence = index.get(Some(id), t, form);
+                    assert_eq!(occurrence, index.get(None, t, form), "form {form} in {t:?}");
+                    *n += usize::from(occurrence.found());
+                }
+            }
+        }
+        // Every form but the phrase is found somewhere (the test exercises each).
+        assert!(found[..forms - 1].iter().all(|&n| n > 0), "{found:?}");
     }
 
     #[test]
