@@ -308,6 +308,15 @@ struct Occurrence {
 }
 
 impl Occurrence {
+    /// In one byte: the count in the low four bits, `starts_word` above them (0: none).
+    fn pack(self) -> u8 {
+        self.count | u8::from(self.starts_word) << 4
+    }
+
+    fn unpack(byte: u8) -> Occurrence {
+        Occurrence { count: byte & 0x0f, starts_word: byte & 0x10 != 0 }
+    }
+
     fn found(self) -> bool {
         self.count > 0
     }
@@ -336,13 +345,15 @@ struct TextIndex {
     passes: Vec<Pass>,
     /// Per form: whether a pass finds it (else it is looked for in a text when asked).
     searched: Vec<bool>,
-    /// `finders.len()` occurrences per text of the corpus (for the searched forms).
-    found: Vec<Occurrence>,
+    /// `finders.len()` occurrences per text of the corpus (for the searched forms),
+    /// packed ([`Occurrence::pack`]). Allocated zeroed, so only the pages of texts that
+    /// have a match are ever touched.
+    found: Vec<u8>,
     /// Per form, the bit of its word in [`Cover`] masks (0 for the phrase, or for a
     /// query too long for masks).
-    word_bits: Vec<u64>,
+    word_bits: Vec<Mask>,
     /// Per text of the corpus, which words it has (by any of their forms).
-    words: Vec<u64>,
+    words: Vec<Mask>,
 }
 
 /// One search over the whole buffer: the matches of form `form`, which are also
@@ -351,6 +362,18 @@ struct Pass {
     form: usize,
     longer: Option<(usize, Vec<u8>)>,
 }
+
+/// Counts an occurrence in a packed [`Occurrence`].
+fn add(packed: &mut u8, starts: bool) {
+    let mut o = Occurrence::unpack(*packed);
+    o.add(starts);
+    *packed = o.pack();
+}
+
+/// A set of the query's words, bit `i` for word `i`.
+type Mask = u16;
+/// At most this many words are kept in masks: a longer query scores every entry.
+const MASKED_WORDS: usize = Mask::BITS as usize;
 
 impl TextIndex {
     /// The index of `forms` (numbered by [`Word::form`]) with a pass per word of
@@ -397,7 +420,7 @@ impl TextIndex {
     fn build(&mut self) {
         let forms = self.finders.len();
         let lower = text::lower().as_bytes();
-        self.found = vec![Occurrence::default(); text::len() * forms];
+        self.found = vec![0; text::len() * forms];
         self.words = vec![0; text::len()];
         for pass in &self.passes {
             let Some(finder) = self.finders.get(pass.form).filter(|f| !f.needle().is_empty())
@@ -408,11 +431,12 @@ impl TextIndex {
             for at in finder.find_iter(lower) {
                 let Some(id) = text::containing(at) else { continue };
                 let starts = starts_word(lower, at);
-                self.found[id.index() * forms + pass.form].add(starts);
+                let slot = id.index() * forms;
+                add(&mut self.found[slot + pass.form], starts);
                 self.words[id.index()] |= bit;
                 if let Some((longer, rest)) = &pass.longer {
                     if lower[at + finder.needle().len()..].starts_with(rest) {
-                        self.found[id.index() * forms + longer].add(starts);
+                        add(&mut self.found[slot + longer], starts);
                     }
                 }
             }
@@ -423,9 +447,9 @@ impl TextIndex {
     /// corpus does not hold), in `text` searched alone.
     fn get(&self, id: Option<TextId>, text: &str, form: usize) -> Occurrence {
         match id {
-            Some(id) if self.searched.get(form) == Some(&true) => {
-                self.found.get(id.index() * self.finders.len() + form).copied().unwrap_or_default()
-            }
+            Some(id) if self.searched.get(form) == Some(&true) => Occurrence::unpack(
+                self.found.get(id.index() * self.finders.len() + form).copied().unwrap_or(0),
+            ),
             Some(id) => self.search_alone(text::text(id), form),
             None => self.search_alone(&text.to_lowercase(), form),
         }
@@ -468,7 +492,7 @@ struct Query {
     /// The catalog's texts as searched for the query's forms.
     index: TextIndex,
     /// Which words each meaning and API has, for [`Query::may_match`]; `None` for a
-    /// query of more than 64 words or forms (then every entry is scored).
+    /// query of more than [`MASKED_WORDS`] words (then every entry is scored).
     cover: Option<Cover>,
 }
 
@@ -479,13 +503,13 @@ struct Cover {
     numbers: Vec<usize>,
     /// Per category, action and token ([`Category::index`] ...): the words that match
     /// it by meaning.
-    categories: Vec<u64>,
-    actions: Vec<u64>,
-    tokens: Vec<u64>,
+    categories: Vec<Mask>,
+    actions: Vec<Mask>,
+    tokens: Vec<Mask>,
     /// Per API ([`catalog::apis`] order): the words in its title or path.
-    apis: Vec<u64>,
+    apis: Vec<Mask>,
     /// Every word.
-    all: u64,
+    all: Mask,
 }
 
 impl Query {
@@ -512,7 +536,7 @@ impl Query {
             .chain(phrase.as_ref())
             .collect();
         let mut index = TextIndex::new(&forms, &words);
-        if words.len() <= 64 {
+        if words.len() <= MASKED_WORDS {
             for (i, w) in words.iter().enumerate() {
                 for f in std::iter::once(w).chain(&w.stems) {
                     index.word_bits[f.form] = 1 << i;
@@ -524,7 +548,7 @@ impl Query {
         let phrase_categories = Category::ALL.iter().map(|c| in_glosses(c.glosses())).collect();
         let phrase_actions = Action::ALL.iter().map(|a| in_glosses(a.glosses())).collect();
         let in_some_api = vec![true; words.len()];
-        let cover = (words.len() <= 64).then(|| Cover::new(&words));
+        let cover = (words.len() <= MASKED_WORDS).then(|| Cover::new(&words));
         Query { words, phrase, phrase_categories, phrase_actions, in_some_api, index, cover }
     }
 
@@ -641,12 +665,12 @@ impl Query {
 }
 
 impl Cover {
-    /// The masks of `words` (at most 64); the APIs' masks are filled by
+    /// The masks of `words` (at most [`MASKED_WORDS`]); the APIs' masks are filled by
     /// [`Cover::set_apis`].
     fn new(words: &[Word]) -> Cover {
-        let bit = |i: usize| 1u64 << i;
+        let bit = |i: usize| -> Mask { 1 << i };
         let numbers = (0..words.len()).filter(|&i| words[i].number.is_some()).collect();
-        let by_meaning = |n: usize, has: &dyn Fn(&Meanings, usize) -> bool| -> Vec<u64> {
+        let by_meaning = |n: usize, has: &dyn Fn(&Meanings, usize) -> bool| -> Vec<Mask> {
             (0..n)
                 .map(|k| {
                     let mut m = 0;
@@ -665,7 +689,7 @@ impl Cover {
             actions: by_meaning(Action::ALL.len(), &|m, k| m.actions[k]),
             tokens: by_meaning(TokenKind::ALL.len(), &|m, k| m.tokens[k]),
             apis: Vec::new(),
-            all: if words.len() == 64 { u64::MAX } else { bit(words.len()) - 1 },
+            all: if words.len() == MASKED_WORDS { Mask::MAX } else { bit(words.len()) - 1 },
         }
     }
 
@@ -1267,8 +1291,15 @@ mod tests {
             "refresh_token",
             "drive 403",
             "nothing-matches-this",
+            // As many words as a mask holds, and one more (then nothing is passed over).
+            &"token ".repeat(MASKED_WORDS),
+            &"limit ".repeat(MASKED_WORDS + 1),
         ] {
             let quick = rank(query);
+            assert_eq!(
+                Query::new(query).cover.is_some(),
+                query.split_whitespace().count() <= MASKED_WORDS
+            );
             let mut q = Query::new(query);
             q.cover = None;
             let full = rank_query(q);
