@@ -572,6 +572,26 @@ mod tests {
             e.render_body(&["\"quoted\"\n"]),
             r#"{"code":99991401,"msg":"ip \"quoted\"\n is denied by app setting"}"#
         );
+        // Every other control character as \u escapes; the rest as it is.
+        assert_eq!(
+            e.render_body(&["\\\r\t\u{1}\u{1f} \u{7f}é"]),
+            "{\"code\":99991401,\"msg\":\"ip \\\\\\r\\t\\u0001\\u001f \u{7f}é is denied by app setting\"}"
+        );
+    }
+
+    #[test]
+    fn languages_entries_and_their_display() {
+        assert_eq!((Language::Zh.as_str(), Language::En.as_str()), ("zh", "en"));
+        assert_eq!(Language::Zh.to_string() + &Language::En.to_string(), "zhen");
+        let e = &lookup(99991663)[0];
+        assert_eq!(e.to_string(), format!("99991663 {}", e.message()));
+        for e in entries() {
+            assert!(e.is_generic(), "{e}");
+            assert_eq!(e.advice(Language::Zh), e.advice_zh());
+            assert_eq!(e.advice(Language::En), e.advice_en().unwrap_or(e.advice_zh()));
+        }
+        assert!(entries().iter().any(|e| e.advice_en().is_none()));
+        assert!(entries().iter().any(|e| e.advice_en().is_some()));
     }
 
     #[test]

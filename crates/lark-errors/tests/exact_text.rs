@@ -126,6 +126,13 @@ fn english_advice_only_where_the_english_page_has_the_same_code_and_message() {
                 );
                 assert_eq!(entry.advice_en(), Some(english.advice()));
                 assert_eq!(english.source().file, "larksuite-server-error-codes.en.2022-03-03.md");
+                // The row is on the line it names.
+                let line = EN.lines().nth(english.line() as usize - 1).unwrap_or("");
+                assert!(
+                    line.starts_with(&format!("| {} | {}", entry.code(), english.message())),
+                    "{entry}: line {} of the English page is {line:?}",
+                    english.line()
+                );
             }
             None => assert!(
                 same.is_empty(),

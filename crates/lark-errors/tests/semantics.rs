@@ -283,6 +283,18 @@ fn every_entry_has_a_reason() {
     }
 }
 
+#[test]
+fn every_reason_is_written_in_the_semantics_file() {
+    let semantics = include_str!("../../../data/semantics.toml");
+    // The file is TOML: a reason with a quote or a backslash is written escaped there.
+    let plain: Vec<_> =
+        lark_errors::entries().iter().filter(|e| !e.reason().contains(['"', '\\'])).collect();
+    assert!(plain.len() * 10 >= lark_errors::entries().len() * 9, "most reasons are plain");
+    for e in plain {
+        assert!(semantics.contains(e.reason()), "{e}: reason {:?} is not in the file", e.reason());
+    }
+}
+
 /// Combinations that would contradict the meaning of the words (README, "Words").
 #[test]
 fn categories_and_actions_agree_for_every_entry() {
