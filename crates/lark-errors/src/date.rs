@@ -124,4 +124,96 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), days);
         }
     }
+
+    fn is_leap(year: i64) -> bool {
+        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    }
+
+    fn days_in(year: i64, month: i64) -> i64 {
+        match month {
+            2 if is_leap(year) => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        }
+    }
+
+    #[test]
+    fn both_conversions_agree_with_walking_the_calendar_day_by_day() {
+        // About 550 years either side of 1970: every century rule (1700, 1800, 1900
+        // are not leap years, 1600, 2000, 2400 are) and every month end.
+        let span = 200_000;
+        let check = |days: i64, date: (i64, i64, i64)| {
+            assert_eq!(civil_from_days(days), date, "day {days}");
+            assert_eq!(days_from_civil(date.0, date.1, date.2), days, "{date:?}");
+        };
+        let (mut y, mut m, mut d) = (1970, 1, 1);
+        for days in 0..=span {
+            check(days, (y, m, d));
+            d += 1;
+            if d > days_in(y, m) {
+                (m, d) = (m + 1, 1);
+                if m > 12 {
+                    (y, m) = (y + 1, 1);
+                }
+            }
+        }
+        let (mut y, mut m, mut d) = (1970, 1, 1);
+        for days in (-span..=0).rev() {
+            check(days, (y, m, d));
+            d -= 1;
+            if d == 0 {
+                m -= 1;
+                if m == 0 {
+                    (y, m) = (y - 1, 12);
+                }
+                d = days_in(y, m);
+            }
+        }
+    }
+
+    #[test]
+    fn parse_takes_exactly_yyyy_mm_dd_or_slashes() {
+        let date = |y, m, d| Some(Date { year: y, month: m, day: d });
+        assert_eq!(Date::parse("2025-08-20"), date(2025, 8, 20));
+        assert_eq!(Date::parse("2025/08/20"), date(2025, 8, 20));
+        assert_eq!(Date::parse("0000-01-01"), date(0, 1, 1));
+        assert_eq!(Date::parse("9999-12-31"), date(9999, 12, 31));
+        for bad in [
+            "",
+            "2025-08-200",
+            "2025-08-2",
+            "2025/08-20",
+            "2025-08/20",
+            "2025.08.20",
+            "2025-00-20",
+            "2025-13-20",
+            "2025-08-00",
+            "2025-08-32",
+            "x025-08-20",
+            "2025-x8-20",
+            "2025-08-x0",
+            "2025-08-2 ",
+            " 025-08-20",
+            "20250-8-20",
+        ] {
+            assert_eq!(Date::parse(bad), None, "{bad:?}");
+        }
+        for day in 1..=31u8 {
+            for month in 1..=12u8 {
+                let text = format!("1999-{month:02}-{day:02}");
+                assert_eq!(Date::parse(&text), date(1999, month, day));
+                assert_eq!(Date::parse(&text).unwrap().to_string(), text);
+            }
+        }
+        assert_eq!(date(7, 1, 2).unwrap().to_string(), "0007-01-02");
+    }
+
+    #[test]
+    fn unix_millis_are_days_in_utc_and_far_futures_are_clamped() {
+        assert_eq!(Date::from_unix_millis(86_399_999).to_string(), "1970-01-01");
+        assert_eq!(Date::from_unix_millis(86_400_000).to_string(), "1970-01-02");
+        assert_eq!(Date::from_unix_millis(1_646_296_632_000).to_string(), "2022-03-03");
+        assert_eq!(Date::from_unix_millis(u64::MAX).year, 9999);
+    }
 }
