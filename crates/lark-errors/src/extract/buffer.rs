@@ -176,4 +176,68 @@ mod tests {
         assert_eq!((b.contents(), b.binary_at), (&b"ab\ncd"[..], Some(5)));
         assert!(!b.ended_with_newline());
     }
+
+    #[test]
+    fn the_rest_after_the_last_newline_is_carried_when_it_fits_and_cut_when_not() {
+        let chunk = 16 * 1024;
+        let cap = chunk + CARRY_MAX;
+        let from = 10;
+        for (rest, carried) in [(CARRY_MAX, true), (CARRY_MAX + 1, false), (TAIL_CONTEXT, true)] {
+            // A newline `rest` bytes before the end of a full buffer, more input after.
+            let mut input = vec![b'a'; cap + 100];
+            input[cap - rest - 1] = b'\n';
+            let mut storage = Vec::new();
+            let mut b = LineBuffer::new(&mut storage, chunk);
+            b.fill(&mut &input[..]);
+            assert!(!b.is_eof() && b.contents().len() == cap);
+            let w = b.window(from);
+            if carried {
+                assert_eq!((w.end, w.cut), (cap - rest, false), "rest {rest}");
+            } else {
+                assert_eq!((w.end, w.cut), (cap - TAIL_CONTEXT, true), "rest {rest}");
+            }
+        }
+    }
+
+    /// Reads `data`, failing with `kind` before every read that returns bytes, `fails`
+    /// times in all.
+    struct Failing<'a> {
+        data: &'a [u8],
+        kind: io::ErrorKind,
+        fails: usize,
+        failed_last: bool,
+    }
+
+    impl Read for Failing<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if self.fails > 0 && !self.failed_last {
+                self.fails -= 1;
+                self.failed_last = true;
+                return Err(io::Error::new(self.kind, "injected"));
+            }
+            self.failed_last = false;
+            let n = out.len().min(self.data.len()).min(7);
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn an_interrupted_read_is_retried_and_any_other_error_ends_the_input() {
+        let data = b"code=99991400 msg=limited\ncode=99991663\n";
+        let mut storage = Vec::new();
+        let mut b = LineBuffer::new(&mut storage, 16 * 1024);
+        let kind = io::ErrorKind::Interrupted;
+        b.fill(&mut Failing { data, kind, fails: 100, failed_last: false });
+        assert!(b.is_eof() && b.error.is_none());
+        assert_eq!(b.contents(), data);
+
+        let mut b = LineBuffer::new(&mut storage, 16 * 1024);
+        let kind = io::ErrorKind::BrokenPipe;
+        b.fill(&mut Failing { data, kind, fails: usize::MAX, failed_last: false });
+        assert!(b.is_eof());
+        assert_eq!(b.error.as_ref().map(io::Error::kind), Some(io::ErrorKind::BrokenPipe));
+        assert_eq!(b.contents(), b"");
+    }
 }
