@@ -64,6 +64,14 @@ fn must_match() {
 }
 
 #[test]
+fn found_codes_say_whether_the_catalog_documents_them() {
+    let found: Vec<(u32, bool)> =
+        codes(b"code=99991400 code=7777001 msg=x").map(|f| (f.code, f.is_documented())).collect();
+    assert_eq!(found, [(99991400, true), (7777001, false)]);
+    assert_eq!(one(r#"{\"code\":99991400}"#), Some((99991400, None)), "an escaped quote opens it");
+}
+
+#[test]
 fn must_not_match() {
     for text in [
         "code=200",
@@ -93,6 +101,9 @@ fn must_not_match() {
         "code 99991400",
         "code=-99991400",
         "code=abc",
+        // A backslash opens a value only as the escaped quote `\"`.
+        r"code=\199991400",
+        r"code:\'99991400",
         "zip code: 10118",
         "code=12345 error_msg=x",
         "code=12345 msg_id=x",
