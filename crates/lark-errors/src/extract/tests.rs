@@ -64,6 +64,19 @@ fn must_match() {
 }
 
 #[test]
+fn up_to_eight_spaces_or_tabs_on_each_side_of_the_separator() {
+    for (before, after, found) in
+        [(8, 8, true), (0, 8, true), (8, 0, true), (9, 0, false), (0, 9, false)]
+    {
+        let text = format!("code{}={}99991400", " ".repeat(before), "\t".repeat(after));
+        assert_eq!(one(&text).is_some(), found, "{text:?}");
+        // Far into a line as at its start.
+        let text = format!("{}{text}", "x ".repeat(40));
+        assert_eq!(one(&text).is_some(), found, "{text:?}");
+    }
+}
+
+#[test]
 fn found_codes_say_whether_the_catalog_documents_them() {
     let found: Vec<(u32, bool)> =
         codes(b"code=99991400 code=7777001 msg=x").map(|f| (f.code, f.is_documented())).collect();
