@@ -77,6 +77,34 @@ fn up_to_eight_spaces_or_tabs_on_each_side_of_the_separator() {
 }
 
 #[test]
+fn values_of_ten_digits_escaped_quotes_and_keys_in_both_cases() {
+    // Ten digits is a code when it fits 32 bits; eleven never is.
+    assert_eq!(one("code=4294967295 msg=x"), Some((4294967295, Some("x".into()))));
+    assert_eq!(one("code=1000000000 msg=x"), Some((1000000000, Some("x".into()))));
+    assert_eq!(one("code=10000000000 msg=x"), None);
+    // A value in escaped quotes, as in JSON inside a JSON string: the msg after it.
+    let escaped = r#"{\"code\":\"99991400\",\"msg\":\"limited\"}"#;
+    assert_eq!(one(escaped), Some((99991400, Some("limited".into()))));
+    let value_end = escaped.find("99991400").unwrap() + 8 + 2;
+    assert_eq!(codes(escaped.as_bytes()).next().map(|f| f.value_end), Some(value_end));
+    let quoted = r#"{"code":"99991400","msg":"limited"}"#;
+    let value_end = quoted.find("99991400").unwrap() + 8 + 1;
+    assert_eq!(codes(quoted.as_bytes()).next().map(|f| f.value_end), Some(value_end));
+    assert_eq!(one(r#"{\"code\":\"99991400\",\"msg\":\"limited"#).map(|f| f.0), Some(99991400));
+    assert_eq!(one(r#"{\"code\":\"99991400x\",\"msg\":\"limited\"}"#), None, "unclosed");
+    assert_eq!(one(r#"{\"code\":\"99991400"#), None, "unclosed at the end");
+    // `Code` before `code` on a line: found in the order written.
+    let both: Vec<u32> = all("Code=1254040 msg=a code=99991400 msg=b Code=1254041 msg=c")
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(both, [1254040, 99991400, 1254041]);
+    // Pretty-printed JSON whose value line is the last: no msg, no reading past the end.
+    assert_eq!(one("{\n  \"code\": 99991400,\n"), Some((99991400, None)));
+    assert_eq!(one("{\n  \"code\": 99991400,\n  "), Some((99991400, None)));
+}
+
+#[test]
 fn found_codes_say_whether_the_catalog_documents_them() {
     let found: Vec<(u32, bool)> =
         codes(b"code=99991400 code=7777001 msg=x").map(|f| (f.code, f.is_documented())).collect();
