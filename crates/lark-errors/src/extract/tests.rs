@@ -105,6 +105,49 @@ fn values_of_ten_digits_escaped_quotes_and_keys_in_both_cases() {
 }
 
 #[test]
+fn msg_values_their_limits_escapes_and_empty_words() {
+    let msg = |text: &str| one(text).and_then(|f| f.1);
+    // Kept up to MAX_MSG_LEN raw bytes; a value cut by the end of the text is kept.
+    let long = "a".repeat(MAX_MSG_LEN + 44);
+    assert_eq!(
+        msg(&format!(r#"{{"code":99991400,"msg":"{long}"}}"#)).map(|m| m.len()),
+        Some(MAX_MSG_LEN)
+    );
+    assert_eq!(msg(r#"{"code":99991400,"msg":"abc"#).as_deref(), Some("abc"));
+    assert_eq!(
+        msg(r#"{"code":99991400,"msg":"ab\"#).as_deref(),
+        Some("ab\\"),
+        "a lone escape kept"
+    );
+    // An escaped quote does not end a JSON string.
+    assert_eq!(
+        msg(r#"{"code":99991400,"msg":"say \"hi\" now"}"#).as_deref(),
+        Some(r#"say "hi" now"#)
+    );
+    for empty in ["null", "nil", "<nil>"] {
+        assert_eq!(one(&format!("code=99991400 msg={empty}")), Some((99991400, None)), "{empty}");
+    }
+    // The next line's msg after indentation of up to 64 blanks.
+    for (blanks, found) in [(64, true), (65, false)] {
+        let text = format!("{{\n  \"code\": 99991400,\n{}\"msg\": \"x\"\n}}", " ".repeat(blanks));
+        assert_eq!(msg(&text).is_some(), found, "{blanks} blanks");
+    }
+}
+
+#[test]
+fn the_go_sdk_msg_before_its_code() {
+    let msg = |text: &str| one(text).and_then(|f| f.1);
+    assert_eq!(msg("level=error msg:no such app,code:1254040").as_deref(), Some("no such app"));
+    // At most MAX_MSG_LEN bytes of msg before the code.
+    let fits = "m".repeat(MAX_MSG_LEN);
+    assert_eq!(msg(&format!("x msg:{fits},code:1254040")), Some(fits.clone()));
+    assert_eq!(msg(&format!("x msg:{fits}m,code:1254040")), None);
+    // Only on the code's own line.
+    assert_eq!(msg("x msg:old\nnothing,code:1254040"), None);
+    assert_eq!(msg("msg:old\nmsg:new,code:1254040").as_deref(), Some("new"));
+}
+
+#[test]
 fn found_codes_say_whether_the_catalog_documents_them() {
     let found: Vec<(u32, bool)> =
         codes(b"code=99991400 code=7777001 msg=x").map(|f| (f.code, f.is_documented())).collect();
