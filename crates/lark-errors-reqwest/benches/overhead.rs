@@ -10,6 +10,7 @@
 //! `BENCH_VARIANTS` is for profiling one variant at a time (`valgrind --tool=callgrind`
 //! on the bench binary: the difference of two runs with different `BENCH_ROUNDS`, divided
 //! by the requests between them, is the instructions per request, fixed costs cancelled).
+//! Ratios are against the first variant selected (plain reqwest when it is).
 //!
 //! The mock runs on its own thread (a one-worker runtime), the clients on the main
 //! thread. Rounds rotate the order of the variants so that drift (other load on the
