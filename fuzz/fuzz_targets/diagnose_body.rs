@@ -10,10 +10,12 @@
 //! - the diagnosis keeps the status it was given, only carries a wait when retryable,
 //!   has no category or action when a success, lists each missing scope once, and
 //!   serializes to JSON;
-//! - `Diagnosis::from_code_msg` of the body's code and message holds the same.
+//! - `Diagnosis::from_code_msg` of the body's code and message holds the same;
+//! - the success fast path changes nothing: `diagnose` equals
+//!   `Diagnoser::diagnose_without_fast_path` (the full parse) on every body.
 #![no_main]
 
-use lark_errors::diagnose::{self, Basis, Diagnosis};
+use lark_errors::diagnose::{self, Basis, Diagnoser, Diagnosis};
 use lark_errors::platform::header;
 use libfuzzer_sys::fuzz_target;
 
@@ -24,6 +26,8 @@ fuzz_target!(|body: &[u8]| {
     let headers = [(header::RATELIMIT_RESET, "7"), (header::LOG_ID, "fuzz-log-id")];
     for status in STATUSES {
         let d = diagnose::diagnose(status, &headers[..], body);
+        let full = Diagnoser::new().diagnose_without_fast_path(status, &headers[..], body);
+        assert_eq!(d, full, "the fast path disagrees with the full parse");
         check(&d, status);
         if let Some((code, _)) = &expected {
             from_catalog(&d, *code);

@@ -206,6 +206,8 @@ struct MockState {
     stats: Stats,
     seq: u64,
     log: VecDeque<RequestRecord>,
+    /// The second of the last log id and its `YYYYMMDDhhmmss`.
+    log_id_second: (u64, String),
 }
 
 /// A response chosen for a request.
@@ -304,6 +306,7 @@ impl Shared {
                 stats: Stats::default(),
                 seq: 0,
                 log: VecDeque::new(),
+                log_id_second: (0, String::new()),
             }),
         }
     }
@@ -395,7 +398,7 @@ impl Shared {
         st.log.push_back(RequestRecord {
             seq,
             at: now.duration_since(self.started),
-            method: method.to_string(),
+            method: method.as_str().to_owned(),
             path: path.to_owned(),
             status: reply.status,
             code: reply.code,
@@ -891,24 +894,58 @@ fn message_reply(
         msg.push_str(&scopes.join(", "));
         msg.push(']');
     }
-    let mut error = json!({
-        "log_id": log_id,
-        "troubleshooter": format!(
+    let body = error_body(code, &msg, scopes, &log_id);
+    Reply { status, code: i64::from(code), body, reset_secs: None, limit: None, log_id }
+}
+
+/// `{"code":..,"msg":..,"error":{"log_id":..,"permission_violations":[..],
+/// "troubleshooter":..}}`, written directly: building it as `serde_json::Value`s cost
+/// more than the rest of an error reply. The `error` keys are in serde_json's (sorted)
+/// order, as the mock wrote them before; a test compares the two.
+fn error_body(code: u32, msg: &str, scopes: &[String], log_id: &str) -> String {
+    let mut out = String::with_capacity(256 + msg.len() + 2 * log_id.len() + 96 * scopes.len());
+    out.push_str("{\"code\":");
+    out.push_str(&code.to_string());
+    out.push_str(",\"msg\":");
+    push_json_str(&mut out, msg);
+    out.push_str(",\"error\":{\"log_id\":");
+    push_json_str(&mut out, log_id);
+    if !scopes.is_empty() {
+        out.push_str(",\"permission_violations\":[");
+        for (i, s) in scopes.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"description\":");
+            push_json_str(&mut out, &format!("the app needs the scope {s}"));
+            out.push_str(",\"subject\":");
+            push_json_str(&mut out, s);
+            out.push_str(",\"type\":\"action_scope_required\"}");
+        }
+        out.push(']');
+    }
+    out.push_str(",\"troubleshooter\":");
+    push_json_str(
+        &mut out,
+        &format!(
             "排查建议查看(Troubleshooting suggestions): {}/search?from=openapi&log_id={log_id}&code={code}",
             host::FEISHU,
         ),
-    });
-    if !scopes.is_empty() {
-        error["permission_violations"] = scopes
-            .iter()
-            .map(|s| {
-                json!({"type": "action_scope_required", "subject": s,
-                       "description": format!("the app needs the scope {s}")})
-            })
-            .collect();
+    );
+    out.push_str("}}");
+    out
+}
+
+/// `s` as a JSON string, escaped as serde_json escapes it.
+fn push_json_str(out: &mut String, s: &str) {
+    // Nothing to escape (the usual case): copied as it is.
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
     }
-    let body = ordered(&[("code", json!(code)), ("msg", json!(msg)), ("error", error)]);
-    Reply { status, code: i64::from(code), body, reset_secs: None, limit: None, log_id }
+    out.push_str(&Value::from(s).to_string());
 }
 
 /// A JSON object with its keys in the given order: the platform's `code`, `msg`, then
@@ -927,20 +964,13 @@ fn ordered(fields: &[(&str, Value)]) -> String {
     out
 }
 
-fn new_token(st: &mut MockState, prefix: &str) -> String {
-    let (a, b) = (st.rng.next_u64(), st.rng.next_u64());
-    format!("{prefix}{a:016x}{b:016x}")
-}
-
-/// A log id shaped like the platform's: `YYYYMMDDhhmmss` and 18 hex digits.
-fn log_id(st: &mut MockState) -> String {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+/// `YYYYMMDDhhmmss` of `secs` since the epoch (UTC).
+fn timestamp(secs: u64) -> String {
     let (days, rem) = (secs / 86_400, secs % 86_400);
     let date = lark_errors::date::Date::from_unix_millis(days * 86_400_000);
-    let random = st.rng.next_u64();
     // Written digit by digit: `format!` with six padded fields costs more than the rest
     // of a success reply.
-    let mut out = String::with_capacity(32);
+    let mut out = String::with_capacity(14);
     let mut decimal = |value: u64, width: u32| {
         for i in (0..width).rev() {
             out.push(char::from(b'0' + (value / 10u64.pow(i) % 10) as u8));
@@ -952,6 +982,24 @@ fn log_id(st: &mut MockState) -> String {
     decimal(rem / 3600, 2);
     decimal(rem / 60 % 60, 2);
     decimal(rem % 60, 2);
+    out
+}
+
+fn new_token(st: &mut MockState, prefix: &str) -> String {
+    let (a, b) = (st.rng.next_u64(), st.rng.next_u64());
+    format!("{prefix}{a:016x}{b:016x}")
+}
+
+/// A log id shaped like the platform's: `YYYYMMDDhhmmss` and 18 hex digits.
+fn log_id(st: &mut MockState) -> String {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let random = st.rng.next_u64();
+    // The date and time part is the same for a second's requests: written once.
+    if st.log_id_second.0 != secs || st.log_id_second.1.is_empty() {
+        st.log_id_second = (secs, timestamp(secs));
+    }
+    let mut out = String::with_capacity(32);
+    out.push_str(&st.log_id_second.1);
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for shift in (0..18).rev() {
         // 18 hex digits: the top byte twice over, then all 16.
@@ -1014,7 +1062,7 @@ pub(crate) async fn handle(
         let h = response.headers_mut();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
         if let Ok(id) = HeaderValue::from_str(&shared.new_log_id()) {
-            h.insert(HeaderName::from_static(lark_header::LOG_ID), id);
+            h.insert(LOG_ID_HEADER, id);
         }
         return response;
     }
@@ -1026,13 +1074,19 @@ pub(crate) async fn handle(
     let mut response = json_response(reply.status, reply.body, &reply.log_id);
     let h = response.headers_mut();
     if let Some(limit) = reply.limit {
-        h.insert(HeaderName::from_static(lark_header::RATELIMIT_LIMIT), HeaderValue::from(limit));
+        h.insert(RATELIMIT_LIMIT_HEADER, HeaderValue::from(limit));
     }
     if let Some(reset) = reply.reset_secs {
-        h.insert(HeaderName::from_static(lark_header::RATELIMIT_RESET), HeaderValue::from(reset));
+        h.insert(RATELIMIT_RESET_HEADER, HeaderValue::from(reset));
     }
     response
 }
+
+/// The platform's headers as `HeaderName`s, made at compile time (made per response,
+/// each is checked byte by byte).
+const LOG_ID_HEADER: HeaderName = HeaderName::from_static(lark_header::LOG_ID);
+const RATELIMIT_LIMIT_HEADER: HeaderName = HeaderName::from_static(lark_header::RATELIMIT_LIMIT);
+const RATELIMIT_RESET_HEADER: HeaderName = HeaderName::from_static(lark_header::RATELIMIT_RESET);
 
 fn json_response(status: u16, body: String, log_id: &str) -> Response {
     let mut response = Response::new(Body::from(body));
@@ -1040,7 +1094,7 @@ fn json_response(status: u16, body: String, log_id: &str) -> Response {
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
     if let Ok(id) = HeaderValue::from_str(log_id) {
-        h.insert(HeaderName::from_static(lark_header::LOG_ID), id);
+        h.insert(LOG_ID_HEADER, id);
     }
     response
 }
@@ -1068,6 +1122,43 @@ mod tests {
         assert_eq!(reply.status, 400);
     }
 
+    /// The body written directly is the one the mock built from `serde_json::Value`s.
+    #[test]
+    fn error_bodies_are_what_serde_json_writes() {
+        let by_value = |code: u32, msg: &str, scopes: &[String], log_id: &str| {
+            let mut error = json!({
+                "log_id": log_id,
+                "troubleshooter": format!(
+                    "排查建议查看(Troubleshooting suggestions): {}/search?from=openapi&log_id={log_id}&code={code}",
+                    host::FEISHU,
+                ),
+            });
+            if !scopes.is_empty() {
+                error["permission_violations"] = scopes
+                    .iter()
+                    .map(|s| {
+                        json!({"type": "action_scope_required", "subject": s,
+                               "description": format!("the app needs the scope {s}")})
+                    })
+                    .collect();
+            }
+            ordered(&[("code", json!(code)), ("msg", json!(msg)), ("error", error)])
+        };
+        let scopes = ["im:message".to_owned(), "a\"b\\c\n".to_owned()];
+        for (msg, log_id) in [
+            ("Need a token", "2025010112000012AB34CD56EF7890AB"),
+            ("quote \" backslash \\ tab \t nul \u{0} 中文 \u{1f}", "id\"x"),
+            ("", ""),
+        ] {
+            for scopes in [&scopes[..0], &scopes[..1], &scopes[..]] {
+                assert_eq!(
+                    error_body(99991672, msg, scopes, log_id),
+                    by_value(99991672, msg, scopes, log_id)
+                );
+            }
+        }
+    }
+
     #[test]
     fn own_codes_are_documented() {
         for code in [
@@ -1093,6 +1184,13 @@ mod tests {
         assert!(id.starts_with("20"), "{id}");
         assert!(id[14..].bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_lowercase()), "{id}");
         assert_ne!(id, shared.new_log_id());
+    }
+
+    #[test]
+    fn timestamps_are_utc_digits() {
+        assert_eq!(timestamp(0), "19700101000000");
+        assert_eq!(timestamp(1_700_000_000), "20231114221320");
+        assert_eq!(timestamp(951_782_399), "20000228235959");
     }
 
     #[test]

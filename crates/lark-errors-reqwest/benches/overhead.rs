@@ -4,7 +4,13 @@
 //! ```text
 //! cargo bench -p lark-errors-reqwest --bench overhead      # or scripts/bench-middleware.sh
 //! BENCH_ROUNDS=300 BENCH_REQUESTS=200 cargo bench -p lark-errors-reqwest --bench overhead
+//! BENCH_VARIANTS=plain,source cargo bench ...   # only these (plain, empty, caller, source, paced)
 //! ```
+//!
+//! `BENCH_VARIANTS` is for profiling one variant at a time (`valgrind --tool=callgrind`
+//! on the bench binary: the difference of two runs with different `BENCH_ROUNDS`, divided
+//! by the requests between them, is the instructions per request, fixed costs cancelled).
+//! Ratios are against the first variant selected (plain reqwest when it is).
 //!
 //! The mock runs on its own thread (a one-worker runtime), the clients on the main
 //! thread. Rounds rotate the order of the variants so that drift (other load on the
@@ -37,6 +43,17 @@ enum Variant {
 }
 
 impl Variant {
+    /// The short name `BENCH_VARIANTS` selects it by.
+    fn key(&self) -> &'static str {
+        match self {
+            Variant::Plain(_) => "plain",
+            Variant::Framework(_) => "empty",
+            Variant::Middleware(_) => "caller",
+            Variant::MiddlewareWithTokens(_) => "source",
+            Variant::Paced { .. } => "paced",
+        }
+    }
+
     fn name(&self) -> &'static str {
         match self {
             Variant::Plain(_) => "plain reqwest",
@@ -145,7 +162,7 @@ fn main() {
                 .with_pacer(Pacer::new());
             reqwest_middleware::ClientBuilder::new(inner.clone()).with(mw).build()
         };
-        let variants = [
+        let variants = vec![
             Variant::Plain(plain.clone()),
             Variant::Framework(
                 reqwest_middleware::ClientBuilder::new(reqwest::Client::new()).build(),
@@ -156,6 +173,11 @@ fn main() {
             )),
             Variant::Paced { make: Box::new(make), chunk },
         ];
+        let only = std::env::var("BENCH_VARIANTS").unwrap_or_default();
+        let only: Vec<&str> = only.split(',').filter(|k| !k.is_empty()).collect();
+        let variants: Vec<Variant> =
+            variants.into_iter().filter(|v| only.is_empty() || only.contains(&v.key())).collect();
+        assert!(!variants.is_empty(), "BENCH_VARIANTS={only:?} names no variant");
         // Warm up: connections, allocator, token cache.
         for v in &variants {
             v.run(&url, &token, requests.min(200)).await;

@@ -69,8 +69,19 @@ pub use user::{StoreError, TokenStore, UserTokenSource, UserTokens};
 #[derive(Debug, Clone, Copy)]
 pub struct HeaderMapHeaders<'a>(pub &'a http::HeaderMap);
 
+/// Up to this many header values, [`HeaderMapHeaders`] finds a name by comparing.
+const SCAN_HEADERS: usize = 16;
+
 impl lark_errors::diagnose::Headers for HeaderMapHeaders<'_> {
     fn header(&self, name: &str) -> Option<&str> {
-        self.0.get(name).and_then(|v| v.to_str().ok())
+        // A response has a handful of headers: comparing their (lowercase) names costs
+        // less than parsing `name` into a `HeaderName` and hashing it. The first value of
+        // the first name that matches, as `get` gives; a long map is looked up by hash.
+        let value = if self.0.len() <= SCAN_HEADERS {
+            self.0.iter().find(|(k, _)| k.as_str().eq_ignore_ascii_case(name)).map(|(_, v)| v)
+        } else {
+            self.0.get(name)
+        };
+        value.and_then(|v| v.to_str().ok())
     }
 }

@@ -362,6 +362,10 @@ impl LarkMiddleware {
     }
 
     fn decide(&self, diagnosis: &Diagnosis, attempt: &Attempt) -> RetryDecision {
+        if diagnosis.is_success() {
+            // The policy stops at a success without drawing jitter: no lock to take.
+            return self.policy.decide(diagnosis, attempt, &mut || 1.0);
+        }
         let mut jitter = self.jitter.lock().unwrap_or_else(|e| e.into_inner());
         self.policy.decide(diagnosis, attempt, &mut || jitter.fraction())
     }
@@ -406,7 +410,10 @@ impl Middleware for LarkMiddleware {
         });
         let mut attempts = Attempts { sent: 0, ..Attempts::default() };
         loop {
-            let spare = request.try_clone();
+            // A copy to send again; none on the last attempt the policy allows, which
+            // it never retries nor refreshes (`RetryPolicy::decide` stops first).
+            let spare =
+                if attempt.number < self.policy.max_attempts { request.try_clone() } else { None };
             attempts.sent += 1;
             let slot = match &lane {
                 Some(lane) => {
@@ -425,7 +432,10 @@ impl Middleware for LarkMiddleware {
                 // Not read whole (a download, a long or stalled body): nothing to decide from.
                 return Ok(response);
             };
-            attempt.elapsed = started.elapsed();
+            if !diagnosis.is_success() {
+                // Only the decision on an error reads it (a success stops at once).
+                attempt.elapsed = started.elapsed();
+            }
             let decision = self.decide(&diagnosis, &attempt);
             if let Some(lane) = &lane {
                 slow_down(lane, &diagnosis, &decision, &self.policy);

@@ -72,6 +72,8 @@ mod words;
 
 #[cfg(feature = "json")]
 mod body;
+#[cfg(feature = "json")]
+mod fast;
 
 /// Looks up response headers by name, case-insensitively.
 ///
@@ -623,8 +625,43 @@ impl Diagnoser {
     }
 
     /// Diagnoses a response: status, headers, body bytes.
+    ///
+    /// A body that is plainly the platform's success envelope (`{"code":0,"msg":...,
+    /// "data":...}` without escapes, floats or the keys an error reads) is recognised by
+    /// a one-pass scan instead of being parsed; the diagnosis is the same
+    /// ([`Diagnoser::diagnose_without_fast_path`] is the full parse, for comparison).
     #[cfg(feature = "json")]
     pub fn diagnose<H: Headers + ?Sized>(
+        &self,
+        status: Option<u16>,
+        headers: &H,
+        body: &[u8],
+    ) -> Diagnosis {
+        match fast::success(body) {
+            Some(msg) => {
+                classify::plain_success(status, &headers, msg.map(str::to_owned), self.api)
+            }
+            None => self.diagnose_without_fast_path(status, headers, body),
+        }
+    }
+
+    /// [`Diagnoser::diagnose`] without its success fast path: the body is always parsed
+    /// in full. The diagnosis is the same for every input (a property test and the
+    /// `diagnose_body` fuzz target check it); this is what they compare against.
+    ///
+    /// ```
+    /// use lark_errors::diagnose::{Diagnoser, NoHeaders};
+    ///
+    /// let d = Diagnoser::new();
+    /// for body in [&br#"{"code":0,"msg":"success","data":{}}"#[..], br#"{"code":0.0}"#, b"{"] {
+    ///     assert_eq!(
+    ///         d.diagnose(Some(200), &NoHeaders, body),
+    ///         d.diagnose_without_fast_path(Some(200), &NoHeaders, body)
+    ///     );
+    /// }
+    /// ```
+    #[cfg(feature = "json")]
+    pub fn diagnose_without_fast_path<H: Headers + ?Sized>(
         &self,
         status: Option<u16>,
         headers: &H,

@@ -227,8 +227,36 @@ enum Root<'a> {
     Other,
 }
 
+/// The name of a key (every key the diagnosis reads, at any level).
+pub(super) fn name(key: &str) -> Name {
+    match key {
+        "code" => Name::Code,
+        "msg" => Name::Msg,
+        "log_id" => Name::LogId,
+        "message" => Name::Message,
+        "troubleshooter" => Name::Troubleshooter,
+        "key" => Name::Key,
+        "value" => Name::Value,
+        "type" => Name::Type,
+        "subject" => Name::Subject,
+        "description" => Name::Description,
+        "field" => Name::Field,
+        "url" => Name::Url,
+        "challenge_url" => Name::ChallengeUrl,
+        "hint" => Name::Hint,
+        "error_description" => Name::ErrorDescription,
+        "data" => Name::Data,
+        "error" => Name::Error,
+        "details" => Name::Details,
+        "permission_violations" => Name::PermissionViolations,
+        "field_violations" => Name::FieldViolations,
+        "helps" => Name::Helps,
+        _ => Name::Other,
+    }
+}
+
 /// The key names read; every other key is skipped.
-enum Name {
+pub(super) enum Name {
     Code,
     Msg,
     LogId,
@@ -262,30 +290,7 @@ impl<'de> Deserialize<'de> for Name {
                 f.write_str("an object key")
             }
             fn visit_str<E>(self, v: &str) -> Result<Name, E> {
-                Ok(match v {
-                    "code" => Name::Code,
-                    "msg" => Name::Msg,
-                    "log_id" => Name::LogId,
-                    "message" => Name::Message,
-                    "troubleshooter" => Name::Troubleshooter,
-                    "key" => Name::Key,
-                    "value" => Name::Value,
-                    "type" => Name::Type,
-                    "subject" => Name::Subject,
-                    "description" => Name::Description,
-                    "field" => Name::Field,
-                    "url" => Name::Url,
-                    "challenge_url" => Name::ChallengeUrl,
-                    "hint" => Name::Hint,
-                    "error_description" => Name::ErrorDescription,
-                    "data" => Name::Data,
-                    "error" => Name::Error,
-                    "details" => Name::Details,
-                    "permission_violations" => Name::PermissionViolations,
-                    "field_violations" => Name::FieldViolations,
-                    "helps" => Name::Helps,
-                    _ => Name::Other,
-                })
+                Ok(name(v))
             }
         }
         d.deserialize_str(V)

@@ -202,7 +202,7 @@ pub(super) fn decide(r: &Response<'_>) -> Diagnosis {
             .unwrap_or_default(),
         contradicts_catalog,
         retry_after_secs: None,
-        rate_limit: r.headers.header(header::RATELIMIT_LIMIT).and_then(|v| v.trim().parse().ok()),
+        rate_limit: rate_limit(r.headers),
         missing_scopes: Vec::new(),
         field_violations: r.body.field_violations.clone(),
         permission_violations: r.body.permission_violations.clone(),
@@ -210,14 +210,7 @@ pub(super) fn decide(r: &Response<'_>) -> Diagnosis {
         details: r.body.details.clone(),
         challenge_url: r.body.challenge_url.clone(),
         hint: r.body.hint.clone(),
-        log_id: r.body.log_id.clone().or_else(|| {
-            r.headers
-                .header(header::LOG_ID)
-                .or_else(|| r.headers.header(header::REQUEST_ID))
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-        }),
+        log_id: r.body.log_id.clone().or_else(|| log_id(r.headers)),
         troubleshooter: r.body.troubleshooter.clone(),
         http_status: r.status,
         parse_error: r.parse_error.clone(),
@@ -233,6 +226,58 @@ pub(super) fn decide(r: &Response<'_>) -> Diagnosis {
         d.retry_after_secs = wait::wait_secs(r.headers, r.now);
     }
     d
+}
+
+/// The diagnosis of a body the success fast path recognised (`code` 0, `msg`, nothing
+/// else a diagnosis reads): what [`decide`] gives for it, without the chain. The fast
+/// path's property test and fuzz target compare the two.
+pub(super) fn plain_success(
+    status: Option<u16>,
+    headers: &dyn Headers,
+    msg: Option<String>,
+    api: Option<&'static Api>,
+) -> Diagnosis {
+    Diagnosis {
+        code: Some(0),
+        message: msg,
+        basis: Basis::Success,
+        entry: None,
+        sub_entry: None,
+        layer: None,
+        api,
+        match_quality: None,
+        values: Vec::new(),
+        contradicts_catalog: false,
+        retry_after_secs: None,
+        rate_limit: rate_limit(headers),
+        missing_scopes: Vec::new(),
+        field_violations: Vec::new(),
+        permission_violations: Vec::new(),
+        helps: Vec::new(),
+        details: Vec::new(),
+        challenge_url: None,
+        hint: None,
+        log_id: log_id(headers),
+        troubleshooter: None,
+        http_status: status,
+        parse_error: None,
+        verdict: None,
+    }
+}
+
+/// `x-ogw-ratelimit-limit`: requests allowed per window.
+fn rate_limit(headers: &dyn Headers) -> Option<u64> {
+    headers.header(header::RATELIMIT_LIMIT).and_then(|v| v.trim().parse().ok())
+}
+
+/// The log id of the headers: `x-tt-logid`, else `x-request-id`.
+fn log_id(headers: &dyn Headers) -> Option<String> {
+    headers
+        .header(header::LOG_ID)
+        .or_else(|| headers.header(header::REQUEST_ID))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
 }
 
 /// The code as a catalog key, when some page documents it: the generic page or any API
