@@ -435,6 +435,8 @@ pub fn generate_generic(root: &Path) -> Result<Generic, Error> {
             reason: d.reason.clone(),
             advice_zh: row.advice.clone(),
             advice_en: english[i].map(|r| r.advice.clone()),
+            api: None,
+            meaning: (d.category, d.action, d.token),
         });
         let _ = writeln!(out, "    Entry {{");
         let _ = writeln!(out, "        code: {},", row.code);

@@ -624,6 +624,8 @@ pub fn render(
             reason: e.d.reason.clone(),
             advice_zh: e.row.advice.clone(),
             advice_en: None,
+            api: e.api,
+            meaning: (e.d.category, e.d.action, e.d.token),
         })
         .collect();
     let api_texts =

@@ -9,13 +9,15 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use lark_errors::semantics::{Action, Category, TokenKind};
+
 use super::{Error, err};
 
 /// Where the generated corpus is written, relative to the workspace root.
 pub const TEXT_TABLE_PATH: &str = "crates/lark-errors/src/catalog/text_table.rs";
 
 /// An entry's searchable texts, as the runtime entry holds them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntryTexts {
     /// The documented `msg`.
     pub message: String,
@@ -25,6 +27,11 @@ pub struct EntryTexts {
     pub advice_zh: String,
     /// The English advice, where there is one.
     pub advice_en: Option<String>,
+    /// The entry's API, by its index in the API table.
+    pub api: Option<usize>,
+    /// Its category, action and token kind (`None`: no token), for the lists of the
+    /// entries of each.
+    pub meaning: (Category, Action, Option<TokenKind>),
 }
 
 /// Every searchable text, in the order of the runtime tables.
@@ -62,7 +69,14 @@ impl Corpus {
         Ok(id)
     }
 
-    fn entry(&mut self, e: &EntryTexts) -> Result<[u32; 4], Error> {
+    fn entry(&mut self, e: &EntryTexts) -> Result<[u32; 5], Error> {
+        let api = match e.api {
+            Some(a) => u32::try_from(a)
+                .ok()
+                .filter(|&a| a != u32::MAX)
+                .ok_or_else(|| err("too many APIs"))?,
+            None => u32::MAX,
+        };
         Ok([
             self.id(&e.message)?,
             self.id(&e.reason)?,
@@ -71,6 +85,7 @@ impl Corpus {
                 Some(en) => self.id(en)?,
                 None => u32::MAX,
             },
+            api,
         ])
     }
 }
@@ -78,9 +93,9 @@ impl Corpus {
 /// Renders `text_table.rs`.
 pub fn render(texts: &TextsIn) -> Result<String, Error> {
     let mut corpus = Corpus::default();
-    let generic: Vec<[u32; 4]> =
+    let generic: Vec<[u32; 5]> =
         texts.generic.iter().map(|e| corpus.entry(e)).collect::<Result<_, _>>()?;
-    let api_entries: Vec<[u32; 4]> =
+    let api_entries: Vec<[u32; 5]> =
         texts.api_entries.iter().map(|e| corpus.entry(e)).collect::<Result<_, _>>()?;
     let apis: Vec<[u32; 2]> = texts
         .apis
@@ -113,13 +128,75 @@ pub fn render(texts: &TextsIn) -> Result<String, Error> {
     out.push_str(");\n\n");
     out.push_str("/// Where each text starts in `LOWER`.\n");
     emit_numbers(&mut out, "STARTS", "u32", &starts);
-    out.push_str("/// The generic entries' texts: message, reason, Chinese and English advice (`u32::MAX`: none).\n");
+    out.push_str("/// The generic entries' texts: message, reason, Chinese and English advice, and the entry's API (`u32::MAX`: none).\n");
     emit_rows(&mut out, "GENERIC", &generic);
     out.push_str("/// The per-API entries' texts, as `GENERIC`.\n");
     emit_rows(&mut out, "API_ENTRIES", &api_entries);
     out.push_str("/// The APIs' texts: title, path.\n");
     emit_rows(&mut out, "APIS", &apis);
+
+    // Entries are numbered generic first, then per-API, each in table order.
+    let all: Vec<(&EntryTexts, &[u32; 5])> = texts
+        .generic
+        .iter()
+        .chain(&texts.api_entries)
+        .zip(generic.iter().chain(&api_entries))
+        .collect();
+    let mut by_text = vec![Vec::new(); corpus.texts.len()];
+    let mut by_category = vec![Vec::new(); Category::ALL.len()];
+    let mut by_action = vec![Vec::new(); Action::ALL.len()];
+    let mut by_token = vec![Vec::new(); TokenKind::ALL.len()];
+    let mut by_api = vec![Vec::new(); apis.len()];
+    for (n, (e, row)) in all.iter().enumerate() {
+        let n = u32::try_from(n).map_err(|_| err("more than 2^32 entries"))?;
+        for &id in &row[..4] {
+            // Each entry once per text, though two of its fields may be the same text.
+            if let Some(list) = by_text.get_mut(id as usize) {
+                if list.last() != Some(&n) {
+                    list.push(n);
+                }
+            }
+        }
+        let (category, action, token) = e.meaning;
+        by_category[category.index()].push(n);
+        by_action[action.index()].push(n);
+        if let Some(t) = token {
+            by_token[t.index()].push(n);
+        }
+        if let Some(a) = e.api {
+            by_api
+                .get_mut(a)
+                .ok_or_else(|| err("an entry names an API that is not there"))?
+                .push(n);
+        }
+    }
+    out.push_str("/// The entries (numbered generic first, then per-API) that have each text.\n");
+    emit_lists(&mut out, "TEXT_ENTRIES", &by_text)?;
+    out.push_str("/// The entries of each category, action and token kind (by `index()`), and of each API.\n");
+    emit_lists(&mut out, "CATEGORY_ENTRIES", &by_category)?;
+    emit_lists(&mut out, "ACTION_ENTRIES", &by_action)?;
+    emit_lists(&mut out, "TOKEN_ENTRIES", &by_token)?;
+    emit_lists(&mut out, "API_ENTRY_NUMBERS", &by_api)?;
     Ok(out)
+}
+
+/// Lists as one array and the offsets where each starts (`NAME_AT`, one more than
+/// there are lists).
+fn emit_lists(out: &mut String, name: &str, lists: &[Vec<u32>]) -> Result<(), Error> {
+    let mut at = Vec::with_capacity(lists.len() + 1);
+    let mut total = 0u32;
+    for list in lists {
+        at.push(total);
+        total = u32::try_from(list.len())
+            .ok()
+            .and_then(|n| total.checked_add(n))
+            .ok_or_else(|| err("lists over 2^32"))?;
+    }
+    at.push(total);
+    emit_numbers(out, &format!("{name}_AT"), "u32", &at);
+    let flat: Vec<u32> = lists.concat();
+    emit_numbers(out, name, "u32", &flat);
+    Ok(())
 }
 
 fn emit_numbers(out: &mut String, name: &str, ty: &str, numbers: &[u32]) {
@@ -156,6 +233,8 @@ mod tests {
             reason: reason.to_owned(),
             advice_zh: advice.to_owned(),
             advice_en: en.map(str::to_owned),
+            api: None,
+            meaning: (Category::Permission, Action::Retry, None),
         }
     }
 
@@ -163,16 +242,31 @@ mod tests {
     fn texts_are_lower_cased_and_kept_once() {
         let texts = TextsIn {
             generic: vec![entry("Token Expired", "r", "建议", Some("Refresh"))],
-            api_entries: vec![entry("token expired", "r", "建议", None)],
+            api_entries: vec![EntryTexts {
+                api: Some(0),
+                ..entry("token expired", "r", "建议", None)
+            }],
             apis: vec![["发送消息".to_owned(), "/open-apis/im/v1/messages".to_owned()]],
         };
         let out = render(&texts).unwrap();
         assert_eq!(out.matches("\"token expired\\0\"").count(), 1, "{out}");
         assert!(!out.contains("Token"), "{out}");
         // One id per distinct lower-cased text; the English advice of the API entry is none.
-        assert!(out.contains("[[0, 1, 2, 3]]"), "{out}");
-        assert!(out.contains("[[0, 1, 2, 4294967295]]"), "{out}");
-        assert!(out.contains("[[4, 5]]"), "{out}");
+        assert!(
+            out.contains("GENERIC: [[u32; 5]; 1] = [\n    [0, 1, 2, 3, 4294967295],\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("API_ENTRIES: [[u32; 5]; 1] = [\n    [0, 1, 2, 4294967295, 0],\n"),
+            "{out}"
+        );
+        assert!(out.contains("APIS: [[u32; 2]; 1] = [\n    [4, 5],\n"), "{out}");
+        // Entry 0 (generic) and 1 (per-API) share their message, reason and advice; the
+        // English advice is entry 0's alone; the API's own texts belong to no entry.
+        assert!(out.contains("TEXT_ENTRIES_AT: [u32; 7] = [\n    0, 2, 4, 6, 7, 7, 7,\n"), "{out}");
+        assert!(out.contains("TEXT_ENTRIES: [u32; 7] = [\n    0, 1, 0, 1, 0, 1, 0,\n"), "{out}");
+        assert!(out.contains("API_ENTRY_NUMBERS_AT: [u32; 2] = [\n    0, 1,\n"), "{out}");
+        assert!(out.contains("API_ENTRY_NUMBERS: [u32; 1] = [\n    1,\n"), "{out}");
         assert!(out.contains("// 6 distinct texts"), "{out}");
     }
 

@@ -27,6 +27,7 @@
 //! Only with the `apis` feature (the corpus holds the API pages' texts).
 
 use super::{Api, Entry};
+use crate::semantics::{Action, Category, TokenKind};
 
 #[rustfmt::skip]
 #[path = "text_table.rs"]
@@ -55,6 +56,8 @@ pub struct EntryTexts {
     pub advice_zh: TextId,
     /// [`Entry::advice_en`], where there is one.
     pub advice_en: Option<TextId>,
+    /// The index of [`Entry::api`] in [`super::apis`] (whose texts [`apis`] gives).
+    pub api: Option<usize>,
 }
 
 /// The numbers of an API's searchable texts.
@@ -120,18 +123,67 @@ pub fn apis() -> impl ExactSizeIterator<Item = (&'static Api, ApiTexts)> {
     super::apis().iter().zip(data::APIS.iter().map(decode_api))
 }
 
+/// How many entries the catalog has: the generic page's and the API pages'. Entries are
+/// numbered `0..entry_count()`, the generic page's first, each part in table order:
+/// the numbers the lists below ([`entries_with_text`], ...) give.
+pub fn entry_count() -> usize {
+    data::GENERIC.len() + data::API_ENTRIES.len()
+}
+
+/// Entry number `n` (see [`entry_count`]) with the numbers of its texts.
+pub fn entry(n: usize) -> Option<(&'static Entry, EntryTexts)> {
+    match n.checked_sub(data::GENERIC.len()) {
+        None => Some((super::entries().get(n)?, decode(data::GENERIC.get(n)?))),
+        Some(i) => Some((super::api_entries().get(i)?, decode(data::API_ENTRIES.get(i)?))),
+    }
+}
+
+/// The numbers of the entries that have text `id` as their message, reason or advice,
+/// ascending, each once.
+pub fn entries_with_text(id: TextId) -> &'static [u32] {
+    list(&data::TEXT_ENTRIES_AT, &data::TEXT_ENTRIES, id.index())
+}
+
+/// The numbers of the entries of category `c`, ascending.
+pub fn entries_of_category(c: Category) -> &'static [u32] {
+    list(&data::CATEGORY_ENTRIES_AT, &data::CATEGORY_ENTRIES, c.index())
+}
+
+/// The numbers of the entries whose action is `a`, ascending.
+pub fn entries_of_action(a: Action) -> &'static [u32] {
+    list(&data::ACTION_ENTRIES_AT, &data::ACTION_ENTRIES, a.index())
+}
+
+/// The numbers of the entries about token kind `t`, ascending.
+pub fn entries_of_token(t: TokenKind) -> &'static [u32] {
+    list(&data::TOKEN_ENTRIES_AT, &data::TOKEN_ENTRIES, t.index())
+}
+
+/// The numbers of the entries of the API at `api` in [`super::apis`], ascending.
+pub fn entries_of_api(api: usize) -> &'static [u32] {
+    list(&data::API_ENTRY_NUMBERS_AT, &data::API_ENTRY_NUMBERS, api)
+}
+
+/// List `i` of lists stored as one array and where each starts.
+fn list(at: &[u32], all: &'static [u32], i: usize) -> &'static [u32] {
+    let (Some(&from), Some(&to)) = (at.get(i), at.get(i + 1)) else { return &[] };
+    all.get(from as usize..to as usize).unwrap_or(&[])
+}
+
 /// A generated row: title, path.
 fn decode_api(row: &[u32; 2]) -> ApiTexts {
     ApiTexts { title: TextId(row[0]), path: TextId(row[1]) }
 }
 
-/// A generated row: message, reason, Chinese advice, English advice (`u32::MAX`: none).
-fn decode(row: &[u32; 4]) -> EntryTexts {
+/// A generated row: message, reason, Chinese advice, English advice, API (`u32::MAX`:
+/// none).
+fn decode(row: &[u32; 5]) -> EntryTexts {
     EntryTexts {
         message: TextId(row[0]),
         reason: TextId(row[1]),
         advice_zh: TextId(row[2]),
         advice_en: (row[3] != u32::MAX).then_some(TextId(row[3])),
+        api: (row[4] != u32::MAX).then_some(row[4] as usize),
     }
 }
 
@@ -173,6 +225,8 @@ mod tests {
             assert_eq!(text(t.reason), e.reason().to_lowercase());
             assert_eq!(text(t.advice_zh), e.advice_zh().to_lowercase());
             assert_eq!(t.advice_en.map(text), e.advice_en().map(str::to_lowercase).as_deref());
+            let api = t.api.map(|a| std::ptr::from_ref(&apis()[a]));
+            assert_eq!(api, e.api().map(std::ptr::from_ref), "{}", e.code());
         }
     }
 
@@ -183,6 +237,61 @@ mod tests {
         for (e, t) in generic_entries().chain(api_entries()) {
             assert_eq!(Some(t), of_entry(e));
         }
+    }
+
+    #[test]
+    fn the_lists_name_exactly_the_entries_that_have_each_text_meaning_and_api() {
+        let n = entry_count();
+        assert_eq!(n, entries().len() + crate::catalog::api_entries().len());
+        let mut by_text = vec![Vec::new(); len()];
+        let (mut cats, mut acts, mut toks) = (
+            vec![Vec::new(); Category::ALL.len()],
+            vec![Vec::new(); Action::ALL.len()],
+            vec![Vec::new(); TokenKind::ALL.len()],
+        );
+        let mut by_api = vec![Vec::new(); apis().len()];
+        for i in 0..n {
+            let (e, t) = entry(i).unwrap();
+            assert_eq!(Some(t), of_entry(e));
+            let i = i as u32;
+            for id in [Some(t.message), Some(t.reason), Some(t.advice_zh), t.advice_en]
+                .into_iter()
+                .flatten()
+            {
+                if by_text[id.index()].last() != Some(&i) {
+                    by_text[id.index()].push(i);
+                }
+            }
+            cats[e.category().index()].push(i);
+            acts[e.action().index()].push(i);
+            if let Some(k) = e.token() {
+                toks[k.index()].push(i);
+            }
+            if let Some(a) = t.api {
+                by_api[a].push(i);
+            }
+        }
+        assert!(entry(n).is_none());
+        for (id, want) in by_text.iter().enumerate() {
+            assert_eq!(entries_with_text(TextId(id as u32)), &want[..], "text {id}");
+        }
+        for (c, want) in Category::ALL.iter().zip(&cats) {
+            assert_eq!(entries_of_category(*c), &want[..], "{c}");
+        }
+        for (a, want) in Action::ALL.iter().zip(&acts) {
+            assert_eq!(entries_of_action(*a), &want[..], "{a}");
+        }
+        for (k, want) in TokenKind::ALL.iter().zip(&toks) {
+            assert_eq!(entries_of_token(*k), &want[..], "{k}");
+        }
+        for (a, want) in by_api.iter().enumerate() {
+            assert_eq!(entries_of_api(a), &want[..], "API {a}");
+            assert_eq!(want.len(), apis()[a].entries().len(), "API {a}");
+        }
+        assert!(
+            entries_with_text(TextId(len() as u32)).is_empty()
+                && entries_of_api(apis().len()).is_empty()
+        );
     }
 
     #[test]
