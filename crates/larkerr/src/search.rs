@@ -354,6 +354,8 @@ struct TextIndex {
     word_bits: Vec<Mask>,
     /// Per text of the corpus, which words it has (by any of their forms).
     words: Vec<Mask>,
+    /// Per word (of a query with masks), the texts that have it, each once.
+    matched: Vec<Vec<TextId>>,
 }
 
 /// One search over the whole buffer: the matches of form `form`, which are also
@@ -413,6 +415,7 @@ impl TextIndex {
             found: Vec::new(),
             word_bits: vec![0; forms.len()],
             words: Vec::new(),
+            matched: Vec::new(),
         }
     }
 
@@ -422,6 +425,9 @@ impl TextIndex {
         let lower = text::lower().as_bytes();
         self.found = vec![0; text::len() * forms];
         self.words = vec![0; text::len()];
+        // As many lists as words with a bit (the highest bit's word is the last).
+        let words = self.word_bits.iter().filter(|b| **b != 0).map(|b| b.trailing_zeros() + 1);
+        self.matched = vec![Vec::new(); words.max().unwrap_or(0) as usize];
         for pass in &self.passes {
             let Some(finder) = self.finders.get(pass.form).filter(|f| !f.needle().is_empty())
             else {
@@ -433,6 +439,11 @@ impl TextIndex {
                 let starts = starts_word(lower, at);
                 let slot = id.index() * forms;
                 add(&mut self.found[slot + pass.form], starts);
+                if bit != 0 && self.words[id.index()] & bit == 0 {
+                    if let Some(texts) = self.matched.get_mut(bit.trailing_zeros() as usize) {
+                        texts.push(id);
+                    }
+                }
                 self.words[id.index()] |= bit;
                 if let Some((longer, rest)) = &pass.longer {
                     if lower[at + finder.needle().len()..].starts_with(rest) {
@@ -491,7 +502,7 @@ struct Query {
     in_some_api: Vec<bool>,
     /// The catalog's texts as searched for the query's forms.
     index: TextIndex,
-    /// Which words each meaning and API has, for [`Query::may_match`]; `None` for a
+    /// Which words each meaning and API has, for [`Query::candidates`]; `None` for a
     /// query of more than [`MASKED_WORDS`] words (then every entry is scored).
     cover: Option<Cover>,
 }
@@ -499,8 +510,6 @@ struct Query {
 /// Bit masks of the query's words (bit `i`: word `i`), so that an entry no result can
 /// come from is passed over with a few loads instead of being scored.
 struct Cover {
-    /// The words that are numbers (which may be an entry's code or its prefix).
-    numbers: Vec<usize>,
     /// Per category, action and token ([`Category::index`] ...): the words that match
     /// it by meaning.
     categories: Vec<Mask>,
@@ -508,8 +517,6 @@ struct Cover {
     tokens: Vec<Mask>,
     /// Per API ([`catalog::apis`] order): the words in its title or path.
     apis: Vec<Mask>,
-    /// Every word.
-    all: Mask,
 }
 
 impl Query {
@@ -552,31 +559,54 @@ impl Query {
         Query { words, phrase, phrase_categories, phrase_actions, in_some_api, index, cover }
     }
 
-    /// Whether `entry` may be a result: every word occurs somewhere in it (its code, its
-    /// texts, its meaning) or in its API's title or path. Exactly the entries that
-    /// [`Query::entry_text`] and the API scores do not reject pass; the others are
-    /// skipped unscored.
-    fn may_match(&self, entry: &Entry, ids: Option<&EntryTexts>, api: Option<usize>) -> bool {
-        let (Some(c), Some(ids)) = (&self.cover, ids) else { return true };
-        let words = &self.index.words;
-        let of = |id: TextId| words.get(id.index()).copied().unwrap_or(0);
-        let mut have = of(ids.message)
-            | of(ids.reason)
-            | of(ids.advice_zh)
-            | ids.advice_en.map_or(0, of)
-            | c.categories[entry.category().index()]
-            | c.actions[entry.action().index()]
-            | entry.token().map_or(0, |t| c.tokens[t.index()])
-            | api.and_then(|a| c.apis.get(a)).copied().unwrap_or(0);
-        if have & c.all == c.all {
-            return true;
-        }
-        for &i in &c.numbers {
-            if self.words[i].code_field(entry.code()).is_some() {
-                have |= 1 << i;
+    /// The entries that may be results, by number ([`text::entry`]): those in which
+    /// every word occurs somewhere (their texts, meaning or code) or in their API's title
+    /// or path. Exactly the entries that [`Query::entry_text`] and the API scores do not
+    /// reject; the others are never looked at. Made from the corpus's lists (which
+    /// entries have a text, a meaning, an API) and the code ranges of number words;
+    /// `None` for a query without masks (then every entry is scored).
+    fn candidates(&self) -> Option<Bits> {
+        let c = self.cover.as_ref()?;
+        let n = text::entry_count();
+        let mut all: Option<Bits> = None;
+        for (i, w) in self.words.iter().enumerate() {
+            let bit: Mask = 1 << i;
+            let mut b = Bits::new(n);
+            for &id in self.index.matched.get(i).map_or(&[][..], Vec::as_slice) {
+                b.set_all(text::entries_with_text(id));
             }
+            for (k, category) in Category::ALL.iter().enumerate() {
+                if c.categories[k] & bit != 0 {
+                    b.set_all(text::entries_of_category(*category));
+                }
+            }
+            for (k, action) in Action::ALL.iter().enumerate() {
+                if c.actions[k] & bit != 0 {
+                    b.set_all(text::entries_of_action(*action));
+                }
+            }
+            for (k, token) in TokenKind::ALL.iter().enumerate() {
+                if c.tokens[k] & bit != 0 {
+                    b.set_all(text::entries_of_token(*token));
+                }
+            }
+            for (a, &m) in c.apis.iter().enumerate() {
+                if m & bit != 0 {
+                    b.set_all(text::entries_of_api(a));
+                }
+            }
+            if w.number.is_some() {
+                set_codes(w, &mut b);
+            }
+            all = Some(match all {
+                None => b,
+                Some(mut acc) => {
+                    acc.and(&b);
+                    acc
+                }
+            });
         }
-        have & c.all == c.all
+        Some(all.unwrap_or_else(|| Bits::new(n)))
     }
 
     /// What `form` finds in a catalog text: the corpus text `id`, else `text` itself.
@@ -664,12 +694,79 @@ impl Query {
     }
 }
 
+/// A set of entry numbers ([`text::entry`]).
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Bits {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+
+    fn set(&mut self, i: usize) {
+        if let Some(word) = self.0.get_mut(i / 64) {
+            *word |= 1 << (i % 64);
+        }
+    }
+
+    fn set_all(&mut self, numbers: &[u32]) {
+        for &i in numbers {
+            self.set(i as usize);
+        }
+    }
+
+    fn and(&mut self, other: &Bits) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a &= b;
+        }
+    }
+
+    /// The numbers in the set, ascending.
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(k, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    k * 64 + bit
+                })
+            })
+        })
+    }
+}
+
+/// Adds the entries whose code the number word `w` is or begins ([`Word::code_field`]):
+/// for each length of code from the word's up, the range of codes it begins, found by
+/// binary search in the code-ordered tables.
+fn set_codes(w: &Word, b: &mut Bits) {
+    let Some((n, digits)) = w.number else { return };
+    let parts =
+        [(lark_errors::entries(), 0), (catalog::api_entries(), lark_errors::entries().len())];
+    for length in digits..=10 {
+        let scale = 10u64.pow(length - digits);
+        let (lo, hi) = (n.saturating_mul(scale), n.saturating_add(1).saturating_mul(scale));
+        if lo > u64::from(u32::MAX) {
+            break;
+        }
+        for (entries, first) in parts {
+            let from = entries.partition_point(|e| u64::from(e.code()) < lo);
+            let to = entries.partition_point(|e| u64::from(e.code()) < hi);
+            for (k, e) in entries[from..to].iter().enumerate() {
+                // The range is every code the word may begin; the word decides (a
+                // leading zero begins no code but 0).
+                if w.code_field(e.code()).is_some() {
+                    b.set(first + from + k);
+                }
+            }
+        }
+    }
+}
+
 impl Cover {
     /// The masks of `words` (at most [`MASKED_WORDS`]); the APIs' masks are filled by
     /// [`Cover::set_apis`].
     fn new(words: &[Word]) -> Cover {
         let bit = |i: usize| -> Mask { 1 << i };
-        let numbers = (0..words.len()).filter(|&i| words[i].number.is_some()).collect();
         let by_meaning = |n: usize, has: &dyn Fn(&Meanings, usize) -> bool| -> Vec<Mask> {
             (0..n)
                 .map(|k| {
@@ -684,12 +781,10 @@ impl Cover {
                 .collect()
         };
         Cover {
-            numbers,
             categories: by_meaning(Category::ALL.len(), &|m, k| m.categories[k]),
             actions: by_meaning(Action::ALL.len(), &|m, k| m.actions[k]),
             tokens: by_meaning(TokenKind::ALL.len(), &|m, k| m.tokens[k]),
             apis: Vec::new(),
-            all: if words.len() == MASKED_WORDS { Mask::MAX } else { bit(words.len()) - 1 },
         }
     }
 
@@ -841,20 +936,24 @@ fn rank_query(mut q: Query) -> Vec<Hit> {
     };
 
     let mut text = EntryText::default();
-    for (entry, ids) in text::generic_entries() {
-        if q.may_match(entry, Some(&ids), None) {
-            q.entry_text(entry, Some(&ids), &mut text);
-            hits.extend(score_entry(entry, &text));
-        }
-    }
+    let candidates = q.candidates();
+    let numbers: Box<dyn Iterator<Item = usize>> = match &candidates {
+        Some(bits) => Box::new(bits.iter()),
+        None => Box::new(0..text::entry_count()),
+    };
+    let generic = lark_errors::entries().len();
     // Per-API entries, grouped by code and message. The entries come in code order, so
     // the groups of one code are together: the messages seen for the current code and
     // their results.
     let mut seen: Vec<(&'static str, usize)> = Vec::new();
     let mut seen_code = None;
     let mut previous: Option<&'static Entry> = None;
-    for (entry, ids) in text::api_entries() {
-        if !q.may_match(entry, Some(&ids), entry.api().and_then(api_index)) {
+    for n in numbers {
+        let Some((entry, ids)) = text::entry(n) else { continue };
+        if n < generic {
+            // The generic page's entries, each its own result.
+            q.entry_text(entry, Some(&ids), &mut text);
+            hits.extend(score_entry(entry, &text));
             continue;
         }
         if !previous.is_some_and(|p| same_text(p, entry)) {
@@ -1291,6 +1390,11 @@ mod tests {
             "refresh_token",
             "drive 403",
             "nothing-matches-this",
+            // Numbers: zero, a leading zero, a full ten digits, beyond 32 bits.
+            "0",
+            "099 token",
+            "1000000000",
+            "99999999999",
             // As many words as a mask holds, and one more (then nothing is passed over).
             &"token ".repeat(MASKED_WORDS),
             &"limit ".repeat(MASKED_WORDS + 1),
