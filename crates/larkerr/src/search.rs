@@ -15,9 +15,12 @@
 //! a query word, then the generic page's entries, then per-API entries and APIs. The
 //! per-API entries with the same code and message are one result, listing their APIs.
 //!
-//! Each query reads each distinct text of the catalog once: lower-cased into one
-//! buffer searched once per query form ([`TextIndex`]); per-API entries that repeat
-//! the previous entry's text (the same error documented on many pages) reuse its score.
+//! Each query reads the library's search corpus ([`lark_errors::catalog::text`]: each
+//! distinct text of the catalog once, lower-cased, prepared by codegen) once per word
+//! ([`TextIndex`]); only the entries every word reaches (through the corpus's lists of
+//! the entries of each text, meaning and API, and the code ranges of number words) are
+//! scored ([`Query::candidates`]); per-API entries that repeat the previous entry's text
+//! (the same error documented on many pages) reuse its score.
 
 use std::io::{self, Write};
 
