@@ -311,6 +311,52 @@ fn timestamps() {
 }
 
 #[test]
+fn timestamp_fields_their_bounds_fractions_and_offsets() {
+    let p = |s: &str| parse_timestamp(s.as_bytes()).map(|t| t.to_string());
+    assert_eq!(parse_timestamp(b"2025-03-01T08:00:00Z").map(Timestamp::unix), Some(1_740_816_000));
+    assert_eq!(Timestamp::from_unix(1_740_816_000).unix(), 1_740_816_000);
+    // Every field at its bounds: the last valid value and the first invalid one.
+    for (text, ok) in [
+        ("1900-01-01 00:00:00", true),
+        ("1899-12-31 23:59:59", false),
+        ("9999-12-31 23:59:59", true),
+        ("2025-00-01 00:00:00", false),
+        ("2025-12-01 00:00:00", true),
+        ("2025-13-01 00:00:00", false),
+        ("2025-01-00 00:00:00", false),
+        ("2025-01-31 00:00:00", true),
+        ("2025-01-32 00:00:00", false),
+        ("2025-01-01 23:00:00", true),
+        ("2025-01-01 24:00:00", false),
+        ("2025-01-01 00:59:00", true),
+        ("2025-01-01 00:60:00", false),
+        ("2025-01-01 00:00:60", true),
+        ("2025-01-01 00:00:61", false),
+        // Each separator of the clock on its own.
+        ("2025-01-01 08x00:00", false),
+        ("2025-01-01 08:00x00", false),
+    ] {
+        assert_eq!(p(text).is_some(), ok, "{text}");
+    }
+    // A fraction is skipped and the offset after it applies; a point without digits
+    // ends the timestamp (what follows is no offset).
+    assert_eq!(p("2025-03-01T08:00:00.123+01:00").as_deref(), Some("2025-03-01T07:00:00"));
+    assert_eq!(p("2025-03-01T08:00:00,5-0130").as_deref(), Some("2025-03-01T09:30:00"));
+    assert_eq!(p("2025-03-01T08:00:00.+01:00").as_deref(), Some("2025-03-01T08:00:00"));
+    assert_eq!(p("2025-03-01T08:00:00+01").as_deref(), Some("2025-03-01T07:00:00"));
+    assert_eq!(
+        p("2025-03-01T08:00:00+24:00").as_deref(),
+        Some("2025-03-01T08:00:00"),
+        "no such offset"
+    );
+    assert_eq!(
+        p("2025/03/01 08:00:00+01:00").as_deref(),
+        Some("2025-03-01T08:00:00"),
+        "slashes: local"
+    );
+}
+
+#[test]
 fn newline_count_matches_naive() {
     let mut bytes = Vec::new();
     for i in 0..100_000u32 {
