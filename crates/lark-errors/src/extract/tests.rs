@@ -148,6 +148,31 @@ fn the_go_sdk_msg_before_its_code() {
 }
 
 #[test]
+fn blank_lines_at_chunk_edges_keep_line_numbers_and_the_summary_counts() {
+    // Every other line empty, so many a chunk starts with a newline.
+    let mut log = Vec::new();
+    let mut want = Vec::new();
+    for i in 0..20_000u32 {
+        if i % 3 == 0 {
+            log.extend_from_slice(format!("code={} msg=m\n", 1_254_000 + i % 50).as_bytes());
+            want.push((1_254_000 + i % 50, u64::from(2 * i + 1)));
+        } else {
+            log.extend_from_slice(format!("{:030}\n", i).as_bytes());
+        }
+        log.push(b'\n');
+    }
+    for chunk in [MIN_CHUNK, 20_000, 65_536] {
+        let mut got = Vec::new();
+        let summary =
+            Scanner::with_chunk_size(chunk).scan(&log[..], |h| got.push((h.code, h.line)));
+        assert_eq!(got, want, "chunk {chunk}");
+        assert_eq!(summary.hits, want.len() as u64);
+        assert_eq!(summary.lines, 40_000);
+        assert_eq!(summary.bytes, log.len() as u64);
+    }
+}
+
+#[test]
 fn found_codes_say_whether_the_catalog_documents_them() {
     let found: Vec<(u32, bool)> =
         codes(b"code=99991400 code=7777001 msg=x").map(|f| (f.code, f.is_documented())).collect();
