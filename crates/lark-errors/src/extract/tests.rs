@@ -135,6 +135,25 @@ fn msg_values_their_limits_escapes_and_empty_words() {
 }
 
 #[test]
+fn escaped_and_bare_msgs_end_where_their_text_does() {
+    let msg = |text: &str| one(text).and_then(|f| f.1);
+    // JSON inside a JSON string: outer escapes decoded, the inner closing quote ends it.
+    assert_eq!(msg(r#"{\"code\":99991400,\"msg\":\"a\\nb\"}"#).as_deref(), Some("a\nb"));
+    assert_eq!(
+        msg(r#"{\"code\":99991400,\"msg\":\"say \\\"hi\\\"\"}"#).as_deref(),
+        Some(r#"say "hi""#)
+    );
+    // An unescaped quote, a newline, or the end of the text end it too.
+    assert_eq!(msg(r#"{\"code\":99991400,\"msg\":\"ab"}"#).as_deref(), Some("ab"));
+    assert_eq!(msg("{\\\"code\\\":99991400,\\\"msg\\\":\\\"ab\ncd\\\"}").as_deref(), Some("ab"));
+    assert_eq!(msg(r#"{\"code\":99991400,\"msg\":\"abc"#).as_deref(), Some("abc"));
+    // A bare msg ends at the next key, not at a lone colon.
+    assert_eq!(msg("code=99991400 msg=too many,level=warn").as_deref(), Some("too many"));
+    assert_eq!(msg("code=99991400 msg=too many level=warn").as_deref(), Some("too many"));
+    assert_eq!(msg("code=99991400 msg=ratio 1 : 2").as_deref(), Some("ratio 1 : 2"));
+}
+
+#[test]
 fn the_go_sdk_msg_before_its_code() {
     let msg = |text: &str| one(text).and_then(|f| f.1);
     assert_eq!(msg("level=error msg:no such app,code:1254040").as_deref(), Some("no such app"));
