@@ -388,6 +388,13 @@ fn timestamp_fields_their_bounds_fractions_and_offsets() {
     assert_eq!(p("2025-03-01T08:00:00,5-0130").as_deref(), Some("2025-03-01T09:30:00"));
     assert_eq!(p("2025-03-01T08:00:00.+01:00").as_deref(), Some("2025-03-01T08:00:00"));
     assert_eq!(p("2025-03-01T08:00:00+01").as_deref(), Some("2025-03-01T07:00:00"));
+    assert_eq!(p("2025-03-01T08:00:00+05:30").as_deref(), Some("2025-03-01T02:30:00"));
+    assert_eq!(p("2025-03-01T08:00:00-05:45").as_deref(), Some("2025-03-01T13:45:00"));
+    assert_eq!(
+        p("2025-03-01T08:00:00+01:60").as_deref(),
+        Some("2025-03-01T08:00:00"),
+        "no such offset"
+    );
     assert_eq!(
         p("2025-03-01T08:00:00+24:00").as_deref(),
         Some("2025-03-01T08:00:00"),

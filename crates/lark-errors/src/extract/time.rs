@@ -79,24 +79,19 @@ pub(crate) fn parse_timestamp(text: &[u8]) -> Option<Timestamp> {
         return None;
     }
     let mut secs = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
-    if sep == b'-' {
-        match text.get(i) {
-            Some(b'Z') => {}
-            Some(&s @ (b'+' | b'-')) => {
-                let oh = num(text, i + 1, 2);
-                let om = if text.get(i + 3) == Some(&b':') {
-                    num(text, i + 4, 2)
-                } else {
-                    num(text, i + 3, 2).or(Some(0))
-                };
-                if let (Some(oh), Some(om)) = (oh, om) {
-                    if oh <= 23 && om <= 59 {
-                        let offset = oh * 3600 + om * 60;
-                        secs += if s == b'+' { -offset } else { offset };
-                    }
-                }
+    // `Z` (UTC) and no offset leave the time as it is; slashed timestamps take none.
+    if let (b'-', Some(&s @ (b'+' | b'-'))) = (sep, text.get(i)) {
+        let oh = num(text, i + 1, 2);
+        let om = if text.get(i + 3) == Some(&b':') {
+            num(text, i + 4, 2)
+        } else {
+            num(text, i + 3, 2).or(Some(0))
+        };
+        if let (Some(oh), Some(om)) = (oh, om) {
+            if oh <= 23 && om <= 59 {
+                let offset = oh * 3600 + om * 60;
+                secs += if s == b'+' { -offset } else { offset };
             }
-            _ => {}
         }
     }
     Some(Timestamp(secs))
