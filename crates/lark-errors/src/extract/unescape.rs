@@ -62,3 +62,43 @@ pub(super) fn hex4(raw: &[u8], at: usize) -> Option<u32> {
     let digits = raw.get(at..at + 4)?;
     digits.iter().try_fold(0u32, |acc, &d| Some(acc * 16 + (d as char).to_digit(16)?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(raw: &str) -> String {
+        String::from_utf8(json_unescape(raw.as_bytes())).unwrap()
+    }
+
+    #[test]
+    fn every_simple_escape() {
+        assert_eq!(decode(r#"\"\\\/\b\f\n\r\t"#), "\"\\/\u{8}\u{c}\n\r\t");
+        assert_eq!(decode("plain text"), "plain text");
+    }
+
+    #[test]
+    fn unicode_escapes_and_surrogate_pairs() {
+        assert_eq!(decode(r"\u4e2d\u6587"), "中文");
+        assert_eq!(decode(r"\u0041\u00e9"), "Aé");
+        assert_eq!(decode(r"a\ud83d\ude00b"), "a😀b");
+        assert_eq!(decode(r"\uD83D\uDE00"), "😀", "hex digits in either case");
+        // A high surrogate without its low half: one replacement character, and what
+        // follows is read on its own.
+        assert_eq!(decode(r"\ud83d"), "\u{fffd}");
+        assert_eq!(decode(r"\ud83dx"), "\u{fffd}x");
+        assert_eq!(decode(r"\ud83d\u0041"), "\u{fffd}A");
+        assert_eq!(decode(r"\ud83d\\u0041"), "\u{fffd}\\u0041");
+        // A lone low surrogate is no character either.
+        assert_eq!(decode(r"\ude00!"), "\u{fffd}!");
+    }
+
+    #[test]
+    fn malformed_escapes_are_kept_as_written() {
+        assert_eq!(decode(r"\uZZZZ"), r"\uZZZZ");
+        assert_eq!(decode(r"\u12"), r"\u12");
+        assert_eq!(decode(r"\q"), r"\q");
+        assert_eq!(decode("ends with \\"), "ends with \\");
+        assert_eq!(decode("\\"), "\\");
+    }
+}
