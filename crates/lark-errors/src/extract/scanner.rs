@@ -268,3 +268,16 @@ fn process<F: FnMut(&Hit<'_>)>(
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunk_sizes_are_as_documented() {
+        // `new`: 256 KiB; `with_chunk_size`: what is asked, at least 16 KiB.
+        assert_eq!(Scanner::new().chunk, 256 * 1024);
+        assert_eq!(Scanner::with_chunk_size(1).chunk, 16 * 1024);
+        assert_eq!(Scanner::with_chunk_size(100_000).chunk, 100_000);
+    }
+}
