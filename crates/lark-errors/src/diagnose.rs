@@ -755,3 +755,84 @@ mod serde_impls {
         }
     }
 }
+
+#[cfg(all(test, feature = "json"))]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::*;
+
+    #[test]
+    fn bases_have_names_and_say_whether_they_are_heuristics() {
+        let all = [
+            (Basis::Success, "success", false),
+            (Basis::Catalog, "catalog", false),
+            (Basis::Wrapped, "wrapped", false),
+            (Basis::Challenge, "challenge", false),
+            (Basis::Violations, "violations", true),
+            (Basis::MessageWords, "message_words", true),
+            (Basis::HttpStatus, "http_status", true),
+            (Basis::Unknown, "unknown", false),
+        ];
+        for (basis, name, heuristic) in all {
+            assert_eq!((basis.as_str(), basis.to_string()), (name, name.to_owned()));
+            assert_eq!(basis.is_heuristic(), heuristic, "{name}");
+        }
+        let words = Diagnoser::new().diagnose(Some(500), &NoHeaders, b"permission denied");
+        assert!(words.is_heuristic() && words.basis.is_heuristic());
+        let known = Diagnoser::new().code_msg(99991400, "request trigger frequency limit");
+        assert!(!known.is_heuristic());
+    }
+
+    #[test]
+    fn no_headers_has_none() {
+        for name in ["retry-after", "x-tt-logid", "", "date"] {
+            assert_eq!(NoHeaders.header(name), None);
+        }
+    }
+
+    #[test]
+    fn a_bare_code_and_msg_are_diagnosed_as_given() {
+        let d = Diagnoser::new().code_msg(99991663, "Invalid access token for authorization");
+        assert_eq!(d.code, Some(99991663));
+        assert_eq!(d.message.as_deref(), Some("Invalid access token for authorization"));
+        assert_eq!(d.basis, Basis::Catalog);
+    }
+
+    #[test]
+    fn now_is_the_base_of_an_http_date_retry_after_without_a_date_header() {
+        let body = br#"{"code":99991400,"msg":"request trigger frequency limit"}"#;
+        let headers = [("retry-after", "Thu, 01 Jan 2026 00:00:30 GMT")];
+        let at = |secs: u64| UNIX_EPOCH + Duration::from_secs(secs);
+        // 2026-01-01T00:00:00Z is 1,767,225,600.
+        let d = Diagnoser::new().now(at(1_767_225_600)).diagnose(Some(429), &headers, body);
+        assert_eq!(d.retry_after_secs, Some(30));
+        let d = Diagnoser::new().now(at(1_767_225_620)).diagnose(Some(429), &headers, body);
+        assert_eq!(d.retry_after_secs, Some(10));
+        // Without a clock, an HTTP date cannot be measured.
+        let d = Diagnoser::new().diagnose(Some(429), &headers, body);
+        assert_ne!(d.retry_after_secs, Some(30));
+        // A clock before 1970 is a time too, not a panic.
+        let before = UNIX_EPOCH - Duration::from_secs(5);
+        let d = Diagnoser::new().now(before).diagnose(Some(429), &headers, body);
+        assert_eq!(d.retry_after_secs, Some(1_767_225_630 + 5));
+    }
+
+    #[test]
+    fn the_text_of_a_body_that_is_not_json_is_its_message() {
+        let msg = |body: &[u8]| Diagnoser::new().diagnose(Some(503), &NoHeaders, body).message;
+        assert_eq!(msg(b"  gateway busy \n").as_deref(), Some("gateway busy"));
+        assert_eq!(msg("\u{feff}gateway busy".as_bytes()).as_deref(), Some("gateway busy"));
+        // At most 512 bytes of it.
+        let long = "x".repeat(600);
+        assert_eq!(msg(long.as_bytes()).map(|m| m.len()), Some(512));
+        // Not JSON that failed to parse, not binary, not nothing.
+        assert_eq!(msg(br#"{"code": 9999"#), None);
+        assert_eq!(msg(b"[1, 2"), None);
+        assert_eq!(msg(b"   "), None);
+        assert_eq!(msg(b"\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0cabc"), None);
+        // Nine printable characters in ten is text.
+        assert_eq!(msg(b"abcdefghi\x01").as_deref(), Some("abcdefghi\u{1}"));
+        assert_eq!(msg(b"abcdefgh\x01\x02"), None);
+    }
+}

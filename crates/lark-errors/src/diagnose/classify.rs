@@ -187,7 +187,7 @@ pub(super) fn decide(r: &Response<'_>) -> Diagnosis {
         }
         _ => false,
     };
-    let code = if basis == Basis::Success && r.body.code.is_none() { None } else { r.code() };
+    let code = r.code();
     let mut d = Diagnosis {
         code,
         message: r.message.clone(),
@@ -645,5 +645,43 @@ mod tests {
             ("Date", "Wed, 21 Oct 2015 07:28:00 GMT"),
         ];
         assert_eq!(diagnose(Some(503), &h, b"").retry_after_secs, Some(30));
+    }
+}
+
+#[cfg(all(test, feature = "json"))]
+mod more_tests {
+    use crate::diagnose::words::classify_message;
+    use crate::diagnose::{Basis, Diagnoser, NoHeaders};
+
+    #[test]
+    fn the_code_of_a_diagnosis_is_the_bodys_or_the_embedded_one() {
+        let d = |status, body: &[u8]| Diagnoser::new().diagnose(Some(status), &NoHeaders, body);
+        assert_eq!(d(200, b"{}").code, None, "a success without a code has none");
+        assert_eq!(d(503, b"gateway busy").code, None);
+        assert_eq!(d(200, br#"{"code":0}"#).code, Some(0));
+        let wrapped = d(500, br#"{"code":500,"msg":"upstream said code=99991400 msg=request trigger frequency limit"}"#);
+        assert_eq!((wrapped.basis, wrapped.code), (Basis::Wrapped, Some(99991400)), "{wrapped:?}");
+    }
+
+    #[test]
+    fn a_live_msg_that_matches_its_entry_contradicts_nothing() {
+        // Entries whose own message has the words of another category: sent as
+        // documented, they are what the catalog says, not a contradiction.
+        let mut checked = 0;
+        for e in crate::entries() {
+            let Some((category, _)) = classify_message(e.message()) else { continue };
+            if category == e.category() || e.message().contains('%') {
+                continue;
+            }
+            let d = Diagnoser::new().code_msg(i64::from(e.code()), e.message());
+            if d.entry.is_some_and(|x| std::ptr::eq(x, e)) {
+                assert!(!d.contradicts_catalog, "{e}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 0, "the catalog has such entries");
+        // The same code with a message of another category's words does contradict.
+        let d = Diagnoser::new().code_msg(99991400, "permission denied for this app");
+        assert!(d.contradicts_catalog, "{d:?}");
     }
 }
