@@ -283,9 +283,7 @@ fn log_id(headers: &dyn Headers) -> Option<String> {
 /// The code as a catalog key, when some page documents it: the generic page or any API
 /// page.
 fn documented(code: i64) -> Option<u32> {
-    u32::try_from(code)
-        .ok()
-        .filter(|&c| catalog::is_documented(c) || !catalog::lookup_apis(c).is_empty())
+    u32::try_from(code).ok().filter(|&c| catalog::is_documented(c))
 }
 
 /// A code embedded in an envelope's message, and its message: as
@@ -650,6 +648,22 @@ mod tests {
 
 #[cfg(all(test, feature = "json"))]
 mod more_tests {
+    #[test]
+    fn scopes_are_read_from_brackets_whose_items_are_all_scopes() {
+        assert!(super::is_scope("bitable:app") && super::is_scope("contact:user.id:readonly"));
+        for not in ["bitable", "https://open.feishu.cn", "im:message!", "a:b c", ""] {
+            assert!(!super::is_scope(not), "{not}");
+        }
+        let scopes = |msg: &str| super::missing_scopes(&[], msg);
+        assert_eq!(
+            scopes("required: [bitable:app, docx:document]"),
+            ["bitable:app", "docx:document"]
+        );
+        assert!(scopes("required: [bitable:app, not a scope]").is_empty());
+        assert!(scopes("see [https://open.feishu.cn/x]").is_empty());
+        assert!(scopes("empty []").is_empty());
+    }
+
     use crate::diagnose::words::classify_message;
     use crate::diagnose::{Basis, Diagnoser, NoHeaders};
 
