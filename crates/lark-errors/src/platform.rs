@@ -358,6 +358,31 @@ pub mod oauth {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn refresh_errors_ask_for_a_new_sign_in_or_a_retry() {
+        use crate::Action;
+        for code in [
+            oauth::REFRESH_TOKEN_INVALID,
+            oauth::REFRESH_TOKEN_EXPIRED,
+            oauth::REFRESH_TOKEN_REVOKED,
+            oauth::REFRESH_TOKEN_USED,
+        ] {
+            assert_eq!(oauth::refresh_action(code), Some(Action::Reauthorize), "{code}");
+        }
+        for code in [oauth::SERVER_ERROR, oauth::TEMPORARILY_UNAVAILABLE] {
+            assert_eq!(oauth::refresh_action(code), Some(Action::Retry), "{code}");
+        }
+        for code in [0, 20002, 99991663] {
+            assert_eq!(oauth::refresh_action(code), None, "{code}");
+        }
+    }
+
+    #[test]
+    fn tokens_are_reissued_when_less_than_thirty_minutes_remain() {
+        assert_eq!(token::REISSUE_BELOW_SECS, 30 * 60);
+        assert_eq!(token::REISSUE_BELOW_SECS, 1800);
+    }
+
     use super::*;
 
     #[test]

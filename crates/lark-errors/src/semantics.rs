@@ -472,6 +472,20 @@ mod tests {
     }
 
     #[test]
+    fn every_word_has_its_own_description() {
+        let categories: std::collections::HashSet<_> =
+            Category::ALL.iter().map(|c| c.describe()).collect();
+        assert_eq!(categories.len(), Category::ALL.len());
+        let actions: std::collections::HashSet<_> =
+            Action::ALL.iter().map(|a| a.describe()).collect();
+        assert_eq!(actions.len(), Action::ALL.len());
+        for d in categories.iter().chain(&actions) {
+            assert!(!d.trim().is_empty(), "{d:?}");
+        }
+        assert_eq!(Category::RateLimited.describe(), "rate limited");
+    }
+
+    #[test]
     fn index_is_the_position_in_all() {
         for (i, c) in Category::ALL.iter().enumerate() {
             assert_eq!(c.index(), i);
