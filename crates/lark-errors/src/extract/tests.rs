@@ -232,6 +232,7 @@ fn must_not_match() {
         // A backslash opens a value only as the escaped quote `\"`.
         r"code=\199991400",
         r"code:\'99991400",
+        r#"code=\x99991400\" msg=a"#,
         "zip code: 10118",
         "code=12345 error_msg=x",
         "code=12345 msg_id=x",
