@@ -140,6 +140,11 @@ fn escaped_and_bare_msgs_end_where_their_text_does() {
     // JSON inside a JSON string: outer escapes decoded, the inner closing quote ends it.
     assert_eq!(msg(r#"{\"code\":99991400,\"msg\":\"a\\nb\"}"#).as_deref(), Some("a\nb"));
     assert_eq!(
+        msg(r#"{\"code\":99991400,\"msg\":\"a\nb\"}"#).as_deref(),
+        Some("a\nb"),
+        "one escape"
+    );
+    assert_eq!(
         msg(r#"{\"code\":99991400,\"msg\":\"say \\\"hi\\\"\"}"#).as_deref(),
         Some(r#"say "hi""#)
     );

@@ -89,6 +89,7 @@ mod tests {
         assert_eq!(decode(r"\ud83dx"), "\u{fffd}x");
         assert_eq!(decode(r"\ud83d\u0041"), "\u{fffd}A");
         assert_eq!(decode(r"\ud83d\\u0041"), "\u{fffd}\\u0041");
+        assert_eq!(decode(r"\ud83dxudc00"), "\u{fffd}xudc00", "only `\\u` starts the low half");
         // A lone low surrogate is no character either.
         assert_eq!(decode(r"\ude00!"), "\u{fffd}!");
     }
