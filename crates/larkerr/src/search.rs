@@ -24,7 +24,7 @@
 
 use std::io::{self, Write};
 
-use lark_errors::catalog::text::{self, ApiTexts, EntryTexts, TextId};
+use lark_errors::catalog::text::{self, EntryTexts, TextId};
 use lark_errors::catalog::{self, Api};
 use lark_errors::platform::code;
 use lark_errors::{Action, Category, Entry, TokenKind};
@@ -876,15 +876,6 @@ fn api_fields(query: &Query) -> Vec<Vec<Option<u32>>> {
         .collect()
 }
 
-/// The index of `api` in [`catalog::apis`].
-fn api_index(api: &Api) -> Option<usize> {
-    let all = catalog::apis();
-    let size = std::mem::size_of::<Api>().max(1);
-    let offset = (api as *const Api as usize).checked_sub(all.as_ptr() as usize)?;
-    let i = offset / size;
-    (i < all.len() && std::ptr::eq(&all[i], api)).then_some(i)
-}
-
 /// Ranks the catalog against `query`: tiers, then best first, ties in catalog order.
 fn rank(query: &str) -> Vec<Hit> {
     rank_query(Query::new(query))
@@ -900,11 +891,11 @@ fn rank_query(mut q: Query) -> Vec<Hit> {
     }
     let mut hits = Vec::new();
 
-    let score_entry = |entry: &'static Entry, text: &EntryText| -> Option<Hit> {
+    // `api`: the entry's API by its index in `catalog::apis` (the corpus knows it).
+    let score_entry = |entry: &'static Entry, api: Option<usize>, text: &EntryText| {
         if text.rejected {
             return None;
         }
-        let api = entry.api().and_then(api_index);
         let mut score = text.bonus;
         let mut first = None;
         let mut exact = false;
@@ -956,14 +947,14 @@ fn rank_query(mut q: Query) -> Vec<Hit> {
         if n < generic {
             // The generic page's entries, each its own result.
             q.entry_text(entry, Some(&ids), &mut text);
-            hits.extend(score_entry(entry, &text));
+            hits.extend(score_entry(entry, ids.api, &text));
             continue;
         }
         if !previous.is_some_and(|p| same_text(p, entry)) {
             q.entry_text(entry, Some(&ids), &mut text);
             previous = Some(entry);
         }
-        let Some(hit) = score_entry(entry, &text) else { continue };
+        let Some(hit) = score_entry(entry, ids.api, &text) else { continue };
         if seen_code != Some(entry.code()) {
             seen.clear();
             seen_code = Some(entry.code());
@@ -988,14 +979,13 @@ fn rank_query(mut q: Query) -> Vec<Hit> {
         }
     }
     // The APIs themselves: every word in the title or the path.
-    'apis: for (a, api) in catalog::apis().iter().enumerate() {
+    'apis: for (a, (api, ids)) in text::apis().enumerate() {
         let mut score = 0;
         for scores in &api_scores {
             let Some(s) = scores[a] else { continue 'apis };
             score += s;
         }
-        let title = text::of_api(api).map(|t: ApiTexts| t.title);
-        if q.phrase.as_ref().is_some_and(|p| q.find_in(p, title, api.title()).found()) {
+        if q.phrase.as_ref().is_some_and(|p| q.find_in(p, Some(ids.title), api.title()).found()) {
             score += PHRASE_BONUS;
         }
         hits.push(Hit { target: Target::Api(api), score, tier: 2, first: Field::Api });
@@ -1305,7 +1295,9 @@ mod tests {
             "{}",
             api.title()
         );
-        assert_eq!(api_index(api).map(|i| &catalog::apis()[i]), Some(api));
+        // The corpus knows the API of each of its entries by index.
+        let ids = text::of_entry(api.entries()[0]).unwrap();
+        assert_eq!(ids.api.map(|i| &catalog::apis()[i]), Some(api));
     }
 
     #[test]
