@@ -57,26 +57,24 @@ pub fn schema() -> serde_json::Value {
 
 /// A validator for a JSON array of entry objects (`#/$defs/entry` of the schema).
 pub fn entries_validator() -> jsonschema::Validator {
-    let schema = schema();
-    let wrapper = serde_json::json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$defs": schema["$defs"],
-        "type": "array",
-        "items": { "$ref": "#/$defs/entry" }
-    });
-    jsonschema::validator_for(&wrapper).expect("the entry schema compiles")
+    array_validator("entry")
 }
 
 /// A validator for a JSON array of `search --json` results (`#/$defs/search_hit`).
 pub fn search_validator() -> jsonschema::Validator {
+    array_validator("search_hit")
+}
+
+/// A validator for a JSON array of `#/$defs/<def>` of the entry schema.
+fn array_validator(def: &str) -> jsonschema::Validator {
     let schema = schema();
     let wrapper = serde_json::json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$defs": schema["$defs"],
         "type": "array",
-        "items": { "$ref": "#/$defs/search_hit" }
+        "items": { "$ref": format!("#/$defs/{def}") }
     });
-    jsonschema::validator_for(&wrapper).expect("the search hit schema compiles")
+    jsonschema::validator_for(&wrapper).unwrap_or_else(|e| panic!("the {def} schema compiles: {e}"))
 }
 
 /// Fails with every violation when `instance` does not satisfy `validator`.
