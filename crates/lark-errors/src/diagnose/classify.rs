@@ -351,7 +351,7 @@ fn is_scope(s: &str) -> bool {
 
 #[cfg(all(test, feature = "json"))]
 mod tests {
-    use super::super::{NoHeaders, diagnose};
+    use super::super::{Diagnoser, NoHeaders, diagnose};
     use super::*;
     use crate::semantics::TokenKind;
 
@@ -644,17 +644,14 @@ mod tests {
         ];
         assert_eq!(diagnose(Some(503), &h, b"").retry_after_secs, Some(30));
     }
-}
 
-#[cfg(all(test, feature = "json"))]
-mod more_tests {
     #[test]
     fn scopes_are_read_from_brackets_whose_items_are_all_scopes() {
-        assert!(super::is_scope("bitable:app") && super::is_scope("contact:user.id:readonly"));
+        assert!(is_scope("bitable:app") && is_scope("contact:user.id:readonly"));
         for not in ["bitable", "https://open.feishu.cn", "im:message!", "a:b c", ""] {
-            assert!(!super::is_scope(not), "{not}");
+            assert!(!is_scope(not), "{not}");
         }
-        let scopes = |msg: &str| super::missing_scopes(&[], msg);
+        let scopes = |msg: &str| missing_scopes(&[], msg);
         assert_eq!(
             scopes("required: [bitable:app, docx:document]"),
             ["bitable:app", "docx:document"]
@@ -663,9 +660,6 @@ mod more_tests {
         assert!(scopes("see [https://open.feishu.cn/x]").is_empty());
         assert!(scopes("empty []").is_empty());
     }
-
-    use crate::diagnose::words::classify_message;
-    use crate::diagnose::{Basis, Diagnoser, NoHeaders};
 
     #[test]
     fn the_code_of_a_diagnosis_is_the_bodys_or_the_embedded_one() {
