@@ -784,6 +784,68 @@ mod tests {
         assert!(!known.is_heuristic());
     }
 
+    /// What the request's API adds to a diagnosis, for every API the catalog has: its
+    /// scopes on a scope error, its tier on the frequency limit, nothing otherwise.
+    #[cfg(feature = "apis")]
+    #[test]
+    fn the_api_gives_its_scopes_and_tier_to_the_diagnoses_that_ask() {
+        use crate::platform::code::FREQUENCY_LIMIT;
+        let scope_msg = "Access denied. One of the following scopes is required";
+        let (mut with_scopes, mut with_tier) = (0, 0);
+        for api in crate::catalog::apis() {
+            let diagnoser = Diagnoser::new().api(Some(api));
+            let scope = diagnoser.code_msg(99991672, scope_msg);
+            assert_eq!(scope.api, Some(api), "{api}");
+            if scope.action() == Some(Action::RequestScope) {
+                assert_eq!(scope.required_scopes(), api.scopes(), "{api}");
+                with_scopes += usize::from(!api.scopes().is_empty());
+            } else {
+                assert!(scope.required_scopes().is_empty(), "{api}");
+            }
+            assert_eq!(scope.documented_rate_limit(), None, "{api}: not a frequency limit");
+            let limited =
+                diagnoser.code_msg(FREQUENCY_LIMIT.into(), "request trigger frequency limit");
+            assert_eq!(limited.documented_rate_limit(), api.rate_limit(), "{api}");
+            assert!(limited.required_scopes().is_empty(), "{api}: not a scope error");
+            with_tier += usize::from(api.rate_limit().is_some());
+        }
+        // Most APIs document both; the loop above is not vacuous.
+        assert!(with_scopes > crate::catalog::apis().len() / 2, "{with_scopes}");
+        assert!(with_tier > crate::catalog::apis().len() / 2, "{with_tier}");
+        // Without an API, neither.
+        let bare = Diagnoser::new().code_msg(99991672, scope_msg);
+        assert_eq!((bare.api, bare.required_scopes()), (None, &[][..]));
+        let bare =
+            Diagnoser::new().code_msg(FREQUENCY_LIMIT.into(), "request trigger frequency limit");
+        assert_eq!(bare.documented_rate_limit(), None);
+    }
+
+    /// `Diagnoser::request` routes like the catalog: by method and URL, by the path
+    /// alone when the method is not one.
+    #[cfg(feature = "apis")]
+    #[test]
+    fn a_request_is_routed_like_the_catalog_routes_it() {
+        use crate::catalog::{route, route_path};
+        let body = br#"{"code":99991672,"msg":"Access denied."}"#;
+        let api = |method: &str, url: &str| {
+            Diagnoser::new().request(method, url).diagnose(Some(400), &NoHeaders, body).api
+        };
+        let chats = "https://open.feishu.cn/open-apis/im/v1/chats?page_size=20";
+        assert!(route(Method::Get, chats).is_some());
+        assert_eq!(api("GET", chats), route(Method::Get, chats));
+        assert_eq!(api(" GET ", chats), route(Method::Get, chats));
+        let messages = "/open-apis/im/v1/messages";
+        assert_ne!(route(Method::Get, messages), route(Method::Post, messages));
+        assert_eq!(api("POST", messages), route(Method::Post, messages));
+        assert_eq!(api("GET", messages), route(Method::Get, messages));
+        // Not a method: the path alone, where only one method has it.
+        let reaction = "/open-apis/im/v1/messages/om_1/reactions/r_1";
+        assert!(route_path(reaction).is_some());
+        assert_eq!(api("SEND", reaction), route_path(reaction));
+        assert_eq!(api("SEND", messages), None);
+        assert_eq!(api("GET", "/open-apis/no/such/api"), None);
+    }
+
     #[test]
     fn no_headers_has_none() {
         for name in ["retry-after", "x-tt-logid", "", "date"] {
