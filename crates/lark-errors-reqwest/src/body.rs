@@ -78,6 +78,12 @@ pub(crate) async fn read_prefix(
         if len > limit {
             return Prefix::Partial(read(first, more), Stop::TooLarge);
         }
+        // The body counts down what its `Content-Length` has left to give: at zero it
+        // has ended, and asking again only to hear so is a poll of every layer for
+        // nothing (a body of unknown length, or a decoded one, says `None`).
+        if response.content_length() == Some(0) {
+            return Prefix::Whole(read(first, more));
+        }
     }
 }
 

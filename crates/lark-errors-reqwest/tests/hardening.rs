@@ -360,3 +360,61 @@ async fn a_2xx_is_read_when_json_or_untyped_and_passed_through_otherwise() {
         assert!(body.contains(&code::FREQUENCY_LIMIT.to_string()), "{kind}: {body}");
     }
 }
+
+/// A server answering `GET /ports/{sized|chunked}` with a success body (with a
+/// `Content-Length`, or streamed without one), recording the client port of each
+/// request.
+async fn port_recorder() -> (String, Arc<Mutex<Vec<u16>>>) {
+    use axum::extract::{ConnectInfo, Path};
+    let ports = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&ports);
+    let router = axum::Router::new().route(
+        "/ports/{kind}",
+        get(
+            move |ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+                  Path(kind): Path<String>| {
+                log.lock().unwrap().push(peer.port());
+                async move {
+                    let success = r#"{"code":0,"msg":"success","data":{}}"#;
+                    let body = match kind.as_str() {
+                        "sized" => Body::from(success),
+                        _ => Body::from_stream(stream::iter([Ok::<_, Infallible>(Bytes::from(
+                            success,
+                        ))])),
+                    };
+                    let mut response = Response::new(body);
+                    response
+                        .headers_mut()
+                        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                    response
+                }
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
+    (format!("http://{addr}"), ports)
+}
+
+/// The middleware reads a body to its end (a sized one by its count, a streamed one to
+/// the last frame), so the connection goes back to the pool: sequential calls share one.
+#[tokio::test]
+async fn bodies_read_for_diagnosis_leave_the_connection_reusable() {
+    let (base, ports) = port_recorder().await;
+    let client = plain_client(LarkMiddleware::new(), reqwest::Client::new());
+    for kind in ["sized", "chunked"] {
+        ports.lock().unwrap().clear();
+        for _ in 0..20 {
+            let response =
+                within(10, kind, client.get(format!("{base}/ports/{kind}")).send()).await.unwrap();
+            assert!(response.diagnosis().unwrap().is_success(), "{kind}");
+            assert_eq!(response.text().await.unwrap(), r#"{"code":0,"msg":"success","data":{}}"#);
+        }
+        let mut seen = ports.lock().unwrap().clone();
+        assert_eq!(seen.len(), 20, "{kind}");
+        seen.dedup();
+        assert_eq!(seen.len(), 1, "{kind}: one connection for sequential calls");
+    }
+}
