@@ -79,7 +79,10 @@ impl lark_errors::diagnose::Headers for HeaderMapHeaders<'_> {
         // prepared one: measured). The first value of the first name that matches, as
         // `get` gives; a long map is looked up by hash.
         let value = if self.0.len() <= SCAN_HEADERS {
-            self.0.iter().find(|(k, _)| k.as_str().eq_ignore_ascii_case(name)).map(|(_, v)| v)
+            // Names in the map are lower case: one in lower case compares as it is.
+            let lower = !name.bytes().any(|b| b.is_ascii_uppercase());
+            let same = |k: &str| if lower { k == name } else { k.eq_ignore_ascii_case(name) };
+            self.0.iter().find(|(k, _)| same(k.as_str())).map(|(_, v)| v)
         } else {
             self.0.get(name)
         };

@@ -678,12 +678,18 @@ fn readable(response: &Response, limit: usize) -> bool {
         let json = response
             .headers()
             .get(header::CONTENT_TYPE)
-            .is_none_or(|ct| ct.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"json")));
+            .is_none_or(|ct| mentions_json(ct.as_bytes()));
         if !json {
             return false;
         }
     }
     response.content_length().is_none_or(|n| n <= limit as u64)
+}
+
+/// Whether a content type says JSON (`application/json`, `application/problem+json`),
+/// in any case.
+fn mentions_json(content_type: &[u8]) -> bool {
+    content_type.windows(4).any(|w| w[0] | 0x20 == b'j' && w[1..].eq_ignore_ascii_case(b"son"))
 }
 
 /// The diagnosis of `response` whose body is `bytes`: routed to its API only when it is
@@ -718,6 +724,26 @@ mod tests {
             (Method::PATCH, false),
         ] {
             assert_eq!(Idempotent::of(&method), Idempotent(idempotent), "{method}");
+        }
+    }
+
+    #[test]
+    fn json_content_types_in_any_case() {
+        for (ct, json) in [
+            ("application/json", true),
+            ("application/json; charset=utf-8", true),
+            ("Application/JSON", true),
+            ("application/problem+json", true),
+            ("text/x-json", true),
+            ("json", true),
+            ("jso", false),
+            ("", false),
+            ("application/octet-stream", false),
+            ("text/plain", false),
+            ("application/jsxn", false),
+            ("image/jpeg; name=json.jpg", true),
+        ] {
+            assert_eq!(mentions_json(ct.as_bytes()), json, "{ct}");
         }
     }
 
