@@ -3,9 +3,10 @@
 //!
 //! Every seed comes from vendored or checked-in material: the pages in
 //! `data/sources/` (whole, and cut into slices and pairs), the real responses of
-//! `tests/fixtures/responses.jsonl` (as bodies, as `curl -i` output, as log lines), the
-//! catalog's entries (rendered bodies, templates and their filled forms) and the mock
-//! server's documented configuration. The corpora are written to
+//! `tests/fixtures/responses.jsonl` (as bodies, as `curl -i` and `curl -v` output, as log
+//! lines, as the bytes of a file in other encodings), the catalog's entries (rendered
+//! bodies, templates and their filled forms), the APIs of the vendored pages (requests to them) and
+//! the mock server's documented configuration. The corpora are written to
 //! `fuzz/corpus/<target>/seed-*`, which git ignores; the fuzzer adds its own findings
 //! beside them.
 
@@ -13,7 +14,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use lark_errors::platform::code;
+use lark_errors::platform::{code, header, host};
+use lark_errors_page::api;
 
 /// Where the corpora go, relative to the workspace root.
 pub const CORPUS_DIR: &str = "fuzz/corpus";
@@ -45,6 +47,7 @@ pub fn corpora(root: &Path) -> Result<Corpora> {
     let pages = error_code_pages(root)?;
     let responses = responses(root)?;
     let api_pages = api_pages(root)?;
+    let requests = requests(&api_pages);
     Ok(vec![
         ("page_doc", page_doc(&pages)),
         ("page_api_diff", page_api_diff(&api_pages)),
@@ -56,6 +59,10 @@ pub fn corpora(root: &Path) -> Result<Corpora> {
         ("extract_stream", extract_stream(root, &responses)?),
         ("http_raw", http_raw(&responses)),
         ("mock_config", mock_config(root)?),
+        ("request_curl", request_curl(&responses, &requests)),
+        ("request_log", request_log(&responses, &requests)),
+        ("request_api", request_api(&requests)),
+        ("input_text", input_text(&responses)),
     ])
 }
 
@@ -371,6 +378,150 @@ fn http_raw(responses: &[Response]) -> Seeds {
         seeds.push(format!("{interim}{head}\r\n{}", r.body).into_bytes());
     }
     named("raw", seeds)
+}
+
+/// The APIs of the seed API pages (a spread of the vendored ones), each as its method
+/// and a concrete URL path (every `:param` of its template filled in): the requests of
+/// the request seeds. (xtask builds the library without its API tables: it generates
+/// them.)
+fn requests(api_pages: &[Vec<u8>]) -> Vec<(String, String)> {
+    api_pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, page)| {
+            let page = api::parse_api_page(&format!("{i}.md"), &String::from_utf8_lossy(page));
+            let id = page.api()?;
+            let path: Vec<String> = id
+                .path
+                .split('/')
+                .map(|seg| match seg.strip_prefix(':') {
+                    Some(param) => format!("{param}_7f3a"),
+                    None => seg.to_owned(),
+                })
+                .collect();
+            Some((id.method, path.join("/")))
+        })
+        .collect()
+}
+
+/// `curl -v` transcripts (`2>&1`) of the fixtures' responses to a spread of APIs: with
+/// LF and CRLF line ends, after a redirect, through a proxy, and with a body curl
+/// printed in two pieces.
+fn request_curl(responses: &[Response], requests: &[(String, String)]) -> Seeds {
+    let host = host::FEISHU.trim_start_matches("https://");
+    let mut seeds = Vec::new();
+    for (r, (method, path)) in responses.iter().zip(requests.iter().step_by(3)) {
+        let status = r.status.unwrap_or(400);
+        let mut t = String::from("*   Trying 10.0.0.1:443...\n* Connected to open.feishu.cn\n");
+        let _ = write!(t, "> {method} {path}?user_id_type=open_id HTTP/1.1\n> Host: {host}\n");
+        t.push_str("> User-Agent: curl/8.5.0\n> Accept: */*\n>\n");
+        let _ = write!(t, "< HTTP/1.1 {status} Status\n< content-type: application/json\n");
+        let _ = write!(t, "< {}: 20250301080000AB\n", header::LOG_ID);
+        for (k, v) in &r.headers {
+            let _ = write!(t, "< {k}: {v}\n");
+        }
+        let _ = write!(
+            t,
+            "<\n{{ [{} bytes data]\n{}\n* Connection #0 left intact\n",
+            r.body.len(),
+            r.body
+        );
+        seeds.push(t.replace('\n', "\r\n"));
+        // A redirect first: the last exchange is the one that failed.
+        let redirect = format!(
+            "> GET /open-apis/ HTTP/1.1\n> Host: {host}\n>\n< HTTP/1.1 302 Found\n< Location: {}{path}\n<\n",
+            host::FEISHU
+        );
+        seeds.push(format!("{redirect}{t}"));
+        // Through a proxy, HTTP/2, the body pretty-printed in two pieces.
+        let pretty = serde_json::from_str::<serde_json::Value>(&r.body)
+            .and_then(|v| serde_json::to_string_pretty(&v))
+            .unwrap_or_else(|_| r.body.clone());
+        let mut mid = pretty.len() / 2;
+        while !pretty.is_char_boundary(mid) {
+            mid += 1;
+        }
+        let (a, b) = pretty.split_at(mid);
+        seeds.push(format!(
+            "* Uses proxy env variable https_proxy\n> CONNECT {host}:443 HTTP/1.1\n< HTTP/1.1 200 Connection established\n\
+             > {} {path} HTTP/2\n> host: {host}\n>\n}} [20 bytes data]\n< HTTP/2 {status}\n< {}: L1\n<\n\
+             {{ [10 bytes data]\n{a}\n{{ [10 bytes data]\n{b}\n",
+            method,
+            header::LOG_ID
+        ));
+    }
+    named("curl", seeds.into_iter().map(String::into_bytes).collect())
+}
+
+/// Log lines of the fixtures' responses to a spread of APIs: JSON records (flat, with
+/// the body as an object or a string, nested under `request` and `response`) and the
+/// text lines SDKs write.
+fn request_log(responses: &[Response], requests: &[(String, String)]) -> Seeds {
+    let mut seeds = Vec::new();
+    for (r, (method, path)) in responses.iter().zip(requests.iter().skip(1).step_by(3)) {
+        let status = r.status.unwrap_or(400);
+        let body: serde_json::Value =
+            serde_json::from_str(&r.body).unwrap_or_else(|_| r.body.clone().into());
+        let url = format!("{}{path}", host::FEISHU);
+        seeds.push(
+            serde_json::json!({"level": "error", "method": method, "path": path, "status": status, "body": body})
+                .to_string(),
+        );
+        seeds.push(
+            serde_json::json!({"ts": "2025-03-01T08:00:00Z", "request": {"method": method.to_lowercase(), "url": url},
+                "response": {"status_code": status.to_string(), "body": r.body}})
+            .to_string(),
+        );
+        seeds.push(format!(
+            "2025/03/01 08:00:00 [Error] [{method}] \"{url}?user_id_type=open_id\" status_code={status} resp={} trailing",
+            r.body
+        ));
+        seeds.push(format!("[Error] {method} {url}, status {status}, {}", r.body));
+        seeds.push(format!(
+            "ERROR request failed: {method} {path} HTTP/1.1 {status} body={}",
+            r.body
+        ));
+    }
+    named("line", seeds.into_iter().map(String::into_bytes).collect())
+}
+
+/// `--api` arguments: the seed pages' APIs by full URL with a query, by lower-case
+/// method and the other host, without a method; and a method the path lacks, a word that is
+/// no method.
+fn request_api(requests: &[(String, String)]) -> Seeds {
+    let mut seeds = Vec::new();
+    for (m, path) in requests {
+        seeds.push(format!("{m} {}{path}?user_id_type=open_id", host::FEISHU));
+        seeds.push(format!("{} {}{path}", m.to_lowercase(), host::LARK));
+        seeds.push(path.clone());
+    }
+    seeds.push(format!("PUT {}/open-apis/im/v1/messages", host::FEISHU));
+    seeds.push("FETCH /open-apis/im/v1/messages".to_owned());
+    seeds.push("GET".to_owned());
+    named("arg", seeds.into_iter().map(String::into_bytes).collect())
+}
+
+/// A command's input as the bytes of a file: the fixtures' bodies as they are, behind a
+/// UTF-8 byte-order mark, as UTF-16 (both orders, with and without their mark), with a
+/// NUL, cut inside a character, and blank.
+fn input_text(responses: &[Response]) -> Seeds {
+    let mut seeds: Vec<Vec<u8>> = Vec::new();
+    for r in responses.iter().take(4) {
+        let body = r.body.as_bytes();
+        seeds.push(body.to_vec());
+        seeds.push(["\u{feff}".as_bytes(), body].concat());
+        let le: Vec<u8> = r.body.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = r.body.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        seeds.push([&[0xFF, 0xFE][..], &le].concat());
+        seeds.push(le);
+        seeds.push(be);
+        seeds.push([body, b"\0"].concat());
+    }
+    let cjk = "{\"code\":1,\"msg\":\"频率限制\"}".as_bytes();
+    seeds.push(cjk[..cjk.len() - 5].to_vec());
+    seeds.push(b" \r\n\t\n".to_vec());
+    seeds.push(b"\xef\xbb\xbf\n".to_vec());
+    named("input", seeds)
 }
 
 /// The ```toml blocks of the mock server's README and module docs, and each as JSON.

@@ -48,4 +48,12 @@ fn seeds_are_made_from_the_data() {
     assert!(has("page_diff", "\0"));
     assert!(has("page_api_diff", "HTTP Method"));
     assert!(has("page_api_diff", "\x1e"));
+    // Requests to the catalog's APIs, with the fixtures' responses.
+    assert!(has("request_curl", "> Host: open.feishu.cn\r\n"));
+    assert!(has("request_curl", "ip 8.217.51.178 is denied by app setting"));
+    assert!(has("request_log", "\"path\":\"/open-apis/"));
+    assert!(has("request_log", "status_code=400 resp={"));
+    assert!(has("request_api", "https://open.feishu.cn/open-apis/"));
+    assert!(has("input_text", "\u{feff}{"));
+    assert!(seeds("input_text").iter().any(|(_, b)| b.starts_with(&[0xFF, 0xFE])));
 }

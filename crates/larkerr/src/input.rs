@@ -101,7 +101,17 @@ fn read_limited(reader: impl Read) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Checks that `bytes` is usable text.
+/// Checks that `bytes` is usable text: at most [`MAX_INPUT`] bytes, not UTF-16, no NUL,
+/// UTF-8, not blank; a leading UTF-8 byte-order mark is dropped.
+///
+/// ```
+/// use larkerr::input::{text, InputError};
+///
+/// assert_eq!(text(b"\xef\xbb\xbf{\"code\":1}".to_vec()).unwrap(), "{\"code\":1}");
+/// let utf16: Vec<u8> = "{}\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+/// assert!(matches!(text(utf16), Err(InputError::Utf16 { little_endian: true })));
+/// assert!(matches!(text(b"ok \xff".to_vec()), Err(InputError::NotUtf8(3))));
+/// ```
 pub fn text(bytes: Vec<u8>) -> Result<String, InputError> {
     if bytes.len() as u64 > MAX_INPUT {
         return Err(InputError::TooLarge);

@@ -3,7 +3,8 @@
 //! Every answer comes from the `lark-errors` library; this crate only parses
 //! arguments, reads input and renders output. It is a library as well as a binary so
 //! that `cargo xtask man` renders the man pages from the very definition the binary
-//! parses ([`Cli`]).
+//! parses ([`Cli`]), and so that the fuzz targets of `fuzz/` reach the very readers of
+//! input the commands use ([`input`], [`http`], [`request`]).
 //!
 //! Exit statuses: 0 success, 1 nothing found, 2 bad usage, unreadable input or an
 //! output that cannot be written, 141 (quietly) when the reader of stdout left.
@@ -24,7 +25,7 @@ mod doc_cmd;
 mod explain;
 mod export;
 pub mod http;
-mod input;
+pub mod input;
 mod list;
 mod mock;
 pub mod output;
