@@ -416,9 +416,9 @@ fn request_curl(responses: &[Response], requests: &[(String, String)]) -> Seeds 
         let _ = write!(t, "> {method} {path}?user_id_type=open_id HTTP/1.1\n> Host: {host}\n");
         t.push_str("> User-Agent: curl/8.5.0\n> Accept: */*\n>\n");
         let _ = write!(t, "< HTTP/1.1 {status} Status\n< content-type: application/json\n");
-        let _ = write!(t, "< {}: 20250301080000AB\n", header::LOG_ID);
+        let _ = writeln!(t, "< {}: 20250301080000AB", header::LOG_ID);
         for (k, v) in &r.headers {
-            let _ = write!(t, "< {k}: {v}\n");
+            let _ = writeln!(t, "< {k}: {v}");
         }
         let _ = write!(
             t,

@@ -55,11 +55,10 @@ fn parse_header(text: &str) -> Result<(String, String), String> {
     let (name, value) = text
         .split_once(':')
         .ok_or_else(|| format!("`{shown}` is not a header (expected `Name: value`)"))?;
-    let name = name.trim();
-    if name.is_empty() || name.contains(char::is_whitespace) {
+    if !http::is_field_name(name.trim()) {
         return Err(format!("`{shown}` has no header name (expected `Name: value`)"));
     }
-    Ok((name.to_owned(), value.trim().to_owned()))
+    Ok((name.trim().to_owned(), value.trim().to_owned()))
 }
 
 /// Runs `larkerr classify`.
@@ -388,5 +387,6 @@ mod tests {
         assert!(parse_header("no colon").is_err());
         assert!(parse_header(": v").is_err());
         assert!(parse_header("two words: v").is_err());
+        assert!(parse_header("HTTP/1.1: 400").is_err(), "a status line is no header");
     }
 }

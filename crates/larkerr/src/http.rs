@@ -50,11 +50,8 @@ pub fn parse(text: &str) -> Result<RawResponse<'_>, String> {
             if line.starts_with([' ', '\t']) {
                 continue;
             }
-            if let Some((name, value)) = line.split_once(':') {
-                let name = name.trim();
-                if !name.is_empty() && !name.contains(char::is_whitespace) {
-                    headers.push((name, value.trim()));
-                }
+            if let Some(header) = header_line(line) {
+                headers.push(header);
             }
         }
         // A further response follows an interim (1xx) or proxy block.
@@ -66,6 +63,30 @@ pub fn parse(text: &str) -> Result<RawResponse<'_>, String> {
         }
         return Ok(RawResponse { status, headers, body: after });
     }
+}
+
+/// A header line `Name: value`: the name and the value, each trimmed, when the name is
+/// an HTTP field name ([`is_field_name`]). The one rule for every header the command
+/// line reads (`curl -i` output, `curl -v` transcripts, `--header`).
+///
+/// ```
+/// use larkerr::http::header_line;
+/// assert_eq!(header_line("X-Tt-Logid:  L1 "), Some(("X-Tt-Logid", "L1")));
+/// assert_eq!(header_line("HTTP/1.1:400"), None); // a status line, not a header
+/// assert_eq!(header_line("no colon"), None);
+/// ```
+pub fn header_line(line: &str) -> Option<(&str, &str)> {
+    let (name, value) = line.split_once(':')?;
+    let name = name.trim();
+    is_field_name(name).then(|| (name, value.trim()))
+}
+
+/// Whether `name` is an HTTP field name: a token of RFC 9110 (5.1, 5.6.2), ASCII
+/// letters, digits and ``!#$%&'*+-.^_`|~``. Never whitespace, `:` or `/`, so a status
+/// line (`HTTP/1.1 400`) is never taken for a header.
+pub fn is_field_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// Splits at the first blank line (`\r\n\r\n` or `\n\n`): the header block and the rest.
@@ -132,6 +153,9 @@ mod tests {
         assert!(parse("HTTP/1.1 abc\n\n{}").unwrap_err().contains("not an HTTP status line"));
         assert!(parse("HTTP/1.1 999\n\n").is_err());
         assert!(looks_raw("\u{feff}  HTTP/2 200\n"));
+        // Header names are tokens: a line that is none is not a header.
+        let r = parse("HTTP/1.1 400\nHTTP/1.1:400\nx y: 1\nx/y: 2\n: 3\nok-1: 4\n\n").unwrap();
+        assert_eq!(r.headers, [("ok-1", "4")]);
         assert!(!looks_raw("{\"code\":0}"));
     }
 }

@@ -139,11 +139,8 @@ pub fn parse_curl_verbose(text: &str) -> Option<Exchange> {
                 // An interim or proxy block: the last status line describes the response.
                 x.status = Some(status);
                 x.headers.clear();
-            } else if let Some((name, value)) = r.split_once(':') {
-                let name = name.trim();
-                if !name.is_empty() && !name.contains(char::is_whitespace) {
-                    x.headers.push((name.to_owned(), value.trim().to_owned()));
-                }
+            } else if let Some((name, value)) = crate::http::header_line(r) {
+                x.headers.push((name.to_owned(), value.to_owned()));
             }
         } else if line.starts_with(['*', '>', '<'])
             || line.starts_with("{ [")
@@ -364,6 +361,14 @@ mod tests {
         assert!(looks_curl_verbose(&t));
         assert!(!looks_curl_verbose("HTTP/1.1 400\n\n{}"));
         assert!(parse_curl_verbose("{\"code\":1}").is_none());
+        // A line that is neither a status line nor a header (its name is no token, as
+        // `HTTP/1.1` is not) is neither: printed again as `< HTTP/1.1: 400` it would be
+        // a status line (found by the `request_curl` fuzz target).
+        let x = parse_curl_verbose("> GET /open-apis/a HTTP/1.1\n< HTTP/1.1:400\n").unwrap();
+        assert_eq!((x.status, x.headers.len()), (None, 0));
+        let x =
+            parse_curl_verbose("> GET /a HTTP/1.1\n< HTTP/1.1 429\n< a b: 1\n< c/d: 2\n").unwrap();
+        assert_eq!((x.status, x.headers.len()), (Some(429), 0));
         // No Host: the target as given.
         let x = parse_curl_verbose("> GET /open-apis/a HTTP/1.1\n< HTTP/1.1 404\n").unwrap();
         assert_eq!((x.url.as_str(), x.status, x.body.as_str()), ("/open-apis/a", Some(404), ""));
