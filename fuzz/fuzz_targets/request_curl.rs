@@ -5,8 +5,8 @@
 //!
 //! Properties:
 //! - what `looks_curl_verbose` accepts parses, with a method;
-//! - the URL is the request target, or `https://` and the `> Host:` value before a
-//!   target that is a path: text of the input either way;
+//! - the URL is the request target, text of the input, or `https://`, the value of a
+//!   `> Host:` line and a path that is text of the input;
 //! - a status is 100-599; header names are non-empty, without whitespace or `:`, and
 //!   with their values (trimmed, one line) text of the input; the body is trimmed, no
 //!   longer than the input, and each of its lines a line of the input;
@@ -30,12 +30,15 @@ fuzz_target!(|data: &[u8]| {
     };
     assert!(x.method.is_some(), "a transcript without a request method: {x:?}");
 
-    // `https://` HOST TARGET: try the first few places where the target can start.
+    // `https://` HOST TARGET: HOST the value of a `> Host:` line, TARGET text of the input.
     let joined = x.url.strip_prefix("https://").is_some_and(|rest| {
-        rest.match_indices('/').take(16).any(|(i, _)| {
-            let (host, target) = rest.split_at(i);
-            text.contains(host) && text.contains(target)
-        })
+        text.lines()
+            .filter_map(|l| l.strip_prefix("> ")?.split_once(':'))
+            .filter(|(name, _)| name.trim().eq_ignore_ascii_case("host"))
+            .any(|(_, host)| {
+                rest.strip_prefix(host.trim())
+                    .is_some_and(|target| target.starts_with('/') && text.contains(target))
+            })
     });
     assert!(text.contains(x.url.as_str()) || joined, "URL {:?} is not from the input", x.url);
     if let Some(s) = x.status {
