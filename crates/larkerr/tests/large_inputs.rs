@@ -1,7 +1,7 @@
 //! Property tests with large raw HTTP input (issue #11, "proptests with inputs larger
 //! than 2 KB where size matters"): `curl -i` output with thousands of interim blocks,
-//! thousands of headers and bodies up to ~100 KB parses to the last block, its headers
-//! in order and the body intact, in one pass; and the diagnosis reads the last block's
+//! hundreds of headers and bodies up to ~100 KB parses to the last block, its headers
+//! in order and the body intact, and the diagnosis reads the last block's
 //! rate-limit headers. `PROPTEST_CASES` overrides the case count.
 
 use lark_errors::diagnose::diagnose;
