@@ -247,3 +247,51 @@ async fn the_default_path_cap_is_served() {
     let r: Value = client.get(mock.url(STATS_PATH)).send().await.unwrap().json().await.unwrap();
     assert_eq!((r["other_paths"].clone(), r["paths_capped"].clone()), (json!(3), json!(true)));
 }
+
+#[tokio::test]
+async fn a_configuration_of_the_largest_size_accepted_loads_and_is_served() {
+    use lark_errors_mock::config::MAX_CONFIG_BYTES;
+    // Fault rules for a path each, padded with a comment to exactly the limit.
+    let mut toml = String::from("[tokens]\nrequire = false\n");
+    let mut rules = 0;
+    loop {
+        let rule =
+            format!("[[faults]]\npath = \"/open-apis/im/v1/chats/oc_{rules}\"\ncode = 99991672\n");
+        if (toml.len() + rule.len() + 64) as u64 > MAX_CONFIG_BYTES {
+            break;
+        }
+        toml.push_str(&rule);
+        rules += 1;
+    }
+    let pad = MAX_CONFIG_BYTES as usize - toml.len() - 2;
+    toml.push('#');
+    toml.push_str(&"x".repeat(pad));
+    toml.push('\n');
+    assert_eq!(toml.len() as u64, MAX_CONFIG_BYTES);
+    let dir = tempdir();
+    let at_limit = dir.join("at-limit.toml");
+    std::fs::write(&at_limit, &toml).unwrap();
+    let config = Config::from_file(&at_limit).unwrap();
+    assert_eq!(config.faults.len(), rules);
+    let over = dir.join("over.toml");
+    std::fs::write(&over, format!("{toml}\n")).unwrap();
+    let e = Config::from_file(&over).unwrap_err().to_string();
+    assert!(e.contains("larger than") && e.lines().count() == 1, "{e}");
+
+    // The last rule fires for its path; a path no rule names succeeds.
+    let mock = MockServer::start(config).await.unwrap();
+    let client = reqwest::Client::new();
+    let last = format!("/open-apis/im/v1/chats/oc_{}", rules - 1);
+    let a = send(client.get(mock.url(&last))).await;
+    assert_eq!(a.body["code"], 99991672, "{}", a.body);
+    let b = send(client.get(mock.url("/open-apis/im/v1/chats/oc_none"))).await;
+    assert_eq!((b.status, b.body["code"].clone()), (200, json!(0)), "{}", b.body);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A fresh directory under the system's temporary directory.
+fn tempdir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("lark-errors-mock-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
