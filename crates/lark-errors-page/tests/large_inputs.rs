@@ -35,13 +35,13 @@ proptest! {
     /// Two texts with a common start and end around middles of different words: the
     /// diff is the start, the old middle removed, the new one added, the end, both under
     /// the alignment limit (a longest common subsequence) and over it (the fallback),
-    /// for middles of 100 to 6,000 words (up to ~80 KB).
+    /// for middles of 400 to 6,000 words (up to ~80 KB).
     #[test]
     fn a_word_diff_of_large_texts_is_start_removed_added_end_on_both_sides_of_its_limit(
         head in 0usize..300,
         tail in 0usize..300,
-        old_n in prop_oneof![100usize..1_500, 1_800usize..2_300, 3_000usize..6_000],
-        new_n in prop_oneof![100usize..1_500, 1_800usize..2_300, 3_000usize..6_000],
+        old_n in prop_oneof![400usize..1_500, 1_800usize..2_300, 3_000usize..6_000],
+        new_n in prop_oneof![400usize..1_500, 1_800usize..2_300, 3_000usize..6_000],
         seed in any::<u64>(),
     ) {
         let (start, end) = (words("s", head, seed), words("e", tail, seed ^ 1));

@@ -110,7 +110,7 @@ proptest! {
     #[test]
     fn a_long_msg_is_decided_on_its_first_max_match_len_bytes(
         index in 0..entries().len(),
-        tail in filler(2_000..100_000, true),
+        tail in filler(MAX_MATCH_LEN..100_000, true),
         status in prop::sample::select(vec![None, Some(200), Some(400), Some(429), Some(500)]),
         api in prop::sample::select(vec![None, Some(("POST", "/open-apis/im/v1/messages")),
             Some(("GET", "/open-apis/contact/v3/users/ou_1"))]),
@@ -172,7 +172,7 @@ proptest! {
             r#""plain string""#, "1234567890123456", "-7", "1.5", "2e3", r#""esc\"aped""#,
             r#"{"log_id":"inner"}"#, r#"{"challenge_url":"https://x"}"#, r#"{"error":{"message":"m"}}"#,
             "[]", "{}", "false",
-        ]), 100..4_000),
+        ]), 1_000..4_000),
         depth in 0usize..140,
         msg in prop::sample::select(vec!["success", "ok", "成功", ""]),
         extra in prop::sample::select(vec!["", r#","request_id":"r1""#, r#","log_id":"L""#, r#","hint":"h""#]),

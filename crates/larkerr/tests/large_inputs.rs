@@ -21,7 +21,7 @@ proptest! {
     fn large_raw_responses_parse_to_their_last_block(
         interim in 0usize..3_000,
         headers in prop::collection::vec(("[A-Za-z][A-Za-z0-9-]{0,30}", "[ -~]{0,60}"), 0..600),
-        body_len in 0usize..100_000,
+        body_len in 2_000usize..100_000,
         crlf in any::<bool>(),
         reset in 0u64..100_000,
     ) {
@@ -39,7 +39,6 @@ proptest! {
         let msg = "x".repeat(body_len);
         let body = format!(r#"{{"code":99991400,"msg":"request trigger frequency limit {msg}"}}"#);
         raw.push_str(&body);
-        prop_assert!(raw.len() > 2_000 || interim + headers.len() + body_len < 50);
 
         prop_assert!(http::looks_raw(&raw));
         let r = http::parse(&raw).unwrap();
