@@ -48,7 +48,9 @@ use std::path::Path;
 use lark_errors::catalog::RateLimit;
 
 use crate::Date;
-use crate::doc::{FrontMatter, links, page_lines, parse_code, unclosed_link, updated_line};
+use crate::doc::{
+    FrontMatter, cut_in_link, links, page_lines, parse_code, unclosed_link, updated_line,
+};
 use crate::read::{FolderLimits, MAX_DEPTH, MAX_PAGE_BYTES, PageError, read_page_limited};
 
 /// One parsed API reference page.
@@ -600,6 +602,12 @@ pub fn parse_api_page(path: &str, text: &str) -> ApiPage {
         parser.line(i + 1, line, lines.get(i + 1).copied());
     }
     parser.end_table();
+    if let Some(line) = cut_in_link(text) {
+        let cut = PageProblem { line, kind: PageProblemKind::UnclosedLink };
+        if !parser.page.problems.contains(&cut) {
+            parser.page.problems.push(cut);
+        }
+    }
     let heading_title = parser.heading_title.take();
     page.updated = updated.or(fm.updated);
     if page.title.is_none() {
@@ -1363,6 +1371,14 @@ mod tests {
         assert_eq!(
             p.problem_lines(),
             ["t.md:9: a link is never closed (the page is cut in the middle of a link)"]
+        );
+        // Cut in the prose after the error table: reported too.
+        let page = "# 发送消息\n错误码 | 描述 | 排查建议\n--- | --- | ---\n1 | m | 见[文档](https://open.feishu.cn/doc)\n\n其他错误码请参见[服务端通用错误码](https://op";
+        let p = parse_api_page("t.md", page);
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!(
+            p.problem_lines(),
+            ["t.md:6: a link is never closed (the page is cut in the middle of a link)"]
         );
         // Without front matter: the `# ` heading is the title, `最后更新于` the date.
         let p = parse_api_page("t.md", "最后更新于 2024-11-27\n\n# 添加消息表情回复\n");

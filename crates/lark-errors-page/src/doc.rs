@@ -336,6 +336,12 @@ impl Parser {
         for line in unclosed {
             self.problem(line, DocErrorKind::UnclosedLink);
         }
+        if let Some(line) = cut_in_link(text) {
+            if !self.problems.iter().any(|p| p.kind == DocErrorKind::UnclosedLink && p.line == line)
+            {
+                self.problem(line, DocErrorKind::UnclosedLink);
+            }
+        }
         if !saw_header {
             self.problem(lines.len().max(1), DocErrorKind::NoTable);
         } else if self.rows.is_empty() && self.problems.is_empty() {
@@ -505,6 +511,21 @@ pub(crate) fn unclosed_link(text: &str) -> Option<usize> {
         from = url_start;
     }
     None
+}
+
+/// The 1-based line of the link `text` ends inside of, if it does: a `[text](` after
+/// which the page holds only a URL being written (no `)`, no whitespace inside it).
+/// A page cut there was cut in the middle of that link, wherever the link is: a row's
+/// advice, or the prose after the table, where [`unclosed_link`] of the rows does not
+/// look.
+pub(crate) fn cut_in_link(text: &str) -> Option<usize> {
+    let at = text.rfind("](")?;
+    let url = text[at + 2..].trim();
+    if url.contains(')') || url.contains(char::is_whitespace) {
+        return None;
+    }
+    let open = text[..at].rfind('[').unwrap_or(at);
+    Some(text[..open].matches('\n').count() + 1)
 }
 
 pub(crate) fn parse_code(text: &str) -> Result<u32, DocErrorKind> {
@@ -714,6 +735,28 @@ mod tests {
         // Link text over two lines is a link, not a cut.
         let page = "a | b | c\n--- | --- | ---\n600 | x | 见[文档  \n](https://ok)。\n";
         assert!(Document::parse(page).is_ok());
+        // Cut in the prose after the table: the page ends inside a link's URL.
+        let table = "a | b | c\n--- | --- | ---\n600 | x | 见[文档](https://ok)\n\n";
+        for (tail, cut) in [
+            ("其他错误码请参见[通用错误码](https://open.feishu.cn/doc", true),
+            ("其他错误码请参见[通用错误码](https://open.feishu.cn/doc\n", true),
+            ("其他错误码请参见[通用错误码](  \nhttps://open.feishu.cn/doc", true),
+            ("其他错误码请参见[通用错误码](https://open.feishu.cn/doc)。", false),
+            ("a](b c", false),
+        ] {
+            let (doc, problems) = Document::parse_lenient(&format!("{table}{tail}"));
+            assert_eq!(doc.rows.len(), 1);
+            let want = if cut {
+                vec![DocError { line: 5, kind: DocErrorKind::UnclosedLink }]
+            } else {
+                vec![]
+            };
+            assert_eq!(problems, want, "{tail:?}");
+        }
+        // A cut in a row is reported once.
+        let (_, problems) =
+            Document::parse_lenient("a | b | c\n--- | --- | ---\n600 | x | 见[文档](https://o");
+        assert_eq!(problems, [DocError { line: 3, kind: DocErrorKind::UnclosedLink }]);
     }
 
     #[test]

@@ -682,8 +682,23 @@ impl Diagnoser {
 #[cfg(feature = "json")]
 fn plain_text(body: &[u8]) -> Option<String> {
     const MAX: usize = 512;
-    let head = &body[..body.len().min(MAX)];
-    let text = String::from_utf8_lossy(head);
+    // Cut before a character the limit would split (a UTF-8 character is at most four
+    // bytes: at most three continuation bytes to step back over), not inside it.
+    let mut end = body.len().min(MAX);
+    for _ in 0..3 {
+        if body.get(end).is_some_and(|&b| b & 0xC0 == 0x80) {
+            end -= 1;
+        }
+    }
+    let mut text = String::from_utf8_lossy(&body[..end]);
+    // Invalid bytes become U+FFFD, three bytes each: the message is still at most MAX.
+    if text.len() > MAX {
+        let mut cut = MAX;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.to_mut().truncate(cut);
+    }
     let text = text.trim().trim_start_matches('\u{FEFF}');
     // A body that is mostly control bytes is binary, not a message.
     let printable = text.chars().filter(|c| !c.is_control() || c.is_whitespace()).count();

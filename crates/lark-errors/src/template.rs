@@ -17,9 +17,21 @@
 
 use std::fmt;
 
-/// Live messages longer than this are matched on their first `MAX_MATCH_LEN` bytes only:
-/// documented messages are short, and this bounds the work on hostile input.
-pub(crate) const MAX_MATCH_LEN: usize = 4096;
+/// Live messages longer than this are matched on their first `MAX_MATCH_LEN` bytes only
+/// (cut on a character boundary): documented messages are short, and this bounds the
+/// work on hostile input. The diagnosis reads a message's words, embedded code and
+/// bracketed scopes within the same bytes.
+///
+/// ```
+/// use lark_errors::template::{MAX_MATCH_LEN, Template};
+///
+/// let t = Template::new("internal error");
+/// let near = format!("{}internal error", "~".repeat(MAX_MATCH_LEN - 20));
+/// let far = format!("{}internal error", "~".repeat(MAX_MATCH_LEN));
+/// assert!(t.matches(&near).is_some());
+/// assert!(t.matches(&far).is_none());
+/// ```
+pub const MAX_MATCH_LEN: usize = 4096;
 
 /// A documented message, possibly containing `%v` / `%s` placeholders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -197,6 +197,11 @@ fn write_diagnosis(
             value.push((format!("; {}", layer_words(layer, d.api.is_some())), Tone::Dim));
         }
         line(out, "documented", &value, s);
+        if d.contradicts_catalog {
+            let why = "the live message says another kind of error than the documented one; \
+                       the code decides here (a proxy or another service may have answered)";
+            line(out, "contradicts", &text(why, Tone::Warn), s);
+        }
     }
     if let Some(sub) = d.sub_entry {
         let mut value = vec![(format!("{} ", sub.code()), Tone::Strong)];
@@ -335,7 +340,7 @@ fn documented(entry: &Entry, quality: Option<MatchQuality>) -> Vec<(String, Tone
         Some(MatchQuality::Exact) => "the live message matches it",
         Some(MatchQuality::Prefix) => "the live message starts with it",
         Some(MatchQuality::Contains) => "the live message contains it",
-        _ => "the live message does not match it; the code's first entry",
+        _ => "the live message is worded otherwise; the code's first entry",
     };
     vec![(entry.message().to_owned(), Tone::Plain), (format!(" ({how})"), Tone::Dim)]
 }

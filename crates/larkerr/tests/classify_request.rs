@@ -166,3 +166,26 @@ fn bad_requests_are_one_line_and_exit_2() {
 fn help_describes_the_request_inputs() {
     assert_snapshot!("classify_help", common::ok(&["classify", "--help"]));
 }
+
+/// A live message that says another kind of error than its code's documented one is
+/// called a contradiction, in words and in JSON; one only worded otherwise is not.
+#[test]
+fn a_live_message_that_contradicts_its_code_is_said_so() {
+    let cases = [
+        (r#"{"code":99991663,"msg":"request trigger frequency limit"}"#, true),
+        (r#"{"code":99991663,"msg":"Invalid access token for authorization"}"#, false),
+        (r#"{"code":10003,"msg":"invalid param"}"#, false),
+    ];
+    for (body, contradicts) in cases {
+        let want = Diagnoser::new().diagnose(Some(400), &NoHeaders, body.as_bytes());
+        assert_eq!(want.contradicts_catalog, contradicts, "the library's verdict on {body}");
+        let out = classify(&["--status", "400"], body);
+        assert_eq!(out.contains("contradicts"), contradicts, "{body}:\n{out}");
+        let json: Value = serde_json::from_str(&classify(&["--status", "400", "--json"], body))
+            .expect("classify --json is JSON");
+        assert_eq!(json["contradicts_catalog"], contradicts, "{body}");
+        if contradicts {
+            assert_snapshot!("contradiction", out);
+        }
+    }
+}
