@@ -1,6 +1,7 @@
 //! Bounded reads of response bodies: read at most a limit, within a deadline, and hand
 //! back whatever was not needed intact.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -32,7 +33,12 @@ pub(crate) enum Stop {
 }
 
 /// Reads `response`'s body until it ends, more than `limit` bytes have arrived, or
-/// `timeout` has passed, whichever comes first. Memory: at most `limit` plus one chunk.
+/// `timeout` has passed since the read first had to wait, whichever comes first.
+/// Memory: at most `limit` plus one chunk.
+///
+/// The timer is only started when a chunk is not there at once: a body that has
+/// arrived whole by the time it is read (a small answer on one connection) costs no
+/// timer at all.
 pub(crate) async fn read_prefix(
     response: &mut Response,
     limit: usize,
@@ -41,7 +47,7 @@ pub(crate) async fn read_prefix(
     if response.content_length().is_some_and(|n| n > limit as u64) {
         return Prefix::Partial(Bytes::new(), Stop::TooLarge);
     }
-    let deadline = timeout.and_then(|t| tokio::time::Instant::now().checked_add(t));
+    let mut timer = None;
     let mut first: Option<Bytes> = None;
     let mut more: Option<BytesMut> = None;
     let read = |first: Option<Bytes>, more: Option<BytesMut>| match more {
@@ -49,12 +55,8 @@ pub(crate) async fn read_prefix(
         None => first.unwrap_or_default(),
     };
     loop {
-        let chunk = match deadline {
-            Some(deadline) => match tokio::time::timeout_at(deadline, response.chunk()).await {
-                Ok(chunk) => chunk,
-                Err(_) => return Prefix::Partial(read(first, more), Stop::Deadline),
-            },
-            None => response.chunk().await,
+        let Some(chunk) = next_chunk(response, timeout, &mut timer).await else {
+            return Prefix::Partial(read(first, more), Stop::Deadline);
         };
         let chunk = match chunk {
             Ok(Some(chunk)) => chunk,
@@ -76,13 +78,60 @@ pub(crate) async fn read_prefix(
         if len > limit {
             return Prefix::Partial(read(first, more), Stop::TooLarge);
         }
+        // The body counts down what its `Content-Length` has left to give: at zero it
+        // has ended, and asking again only to hear so is a poll of every layer for
+        // nothing (a body of unknown length, or a decoded one, says `None`).
+        if response.content_length() == Some(0) {
+            return Prefix::Whole(read(first, more));
+        }
     }
+}
+
+/// The next chunk of `response`'s body, or `None` once `timeout` has passed since the
+/// first time a chunk was not ready (`timer`, started then and kept across calls).
+///
+/// Each poll asks the body afresh (`Response::chunk` holds no state between polls: it
+/// polls the body for its next frame), so the timer exists only for a read that waits.
+async fn next_chunk(
+    response: &mut Response,
+    timeout: Option<Duration>,
+    timer: &mut Option<Pin<Box<tokio::time::Sleep>>>,
+) -> Option<reqwest::Result<Option<Bytes>>> {
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(chunk) = std::pin::pin!(response.chunk()).poll(cx) {
+            return Poll::Ready(Some(chunk));
+        }
+        let Some(timeout) = timeout else { return Poll::Pending };
+        let timer = timer.get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        timer.as_mut().poll(cx).map(|()| None)
+    })
+    .await
 }
 
 /// `response` with its body replaced by `body`: status, version, headers, extensions
 /// and URL kept.
-pub(crate) fn with_body(response: Response, body: reqwest::Body) -> Response {
-    rebuild(response, |_| body)
+///
+/// reqwest has no way to put a body back into a `Response`, so this builds a new one:
+/// the headers and extensions are moved over (not copied), the URL attached the one
+/// public way reqwest reads it back (`ResponseBuilderExt::url`), and the old response
+/// (its unread rest of a body) dropped.
+pub(crate) fn with_body(mut response: Response, body: reqwest::Body) -> Response {
+    let mut builder = http::Response::builder();
+    // The old extensions first, so that the URL joins their map rather than a new one.
+    if let Some(extensions) = builder.extensions_mut() {
+        *extensions = std::mem::take(response.extensions_mut());
+    }
+    match builder.url(response.url().clone()).body(()) {
+        Ok(fresh) => {
+            let (mut parts, ()) = fresh.into_parts();
+            parts.status = response.status();
+            parts.version = response.version();
+            parts.headers = std::mem::take(response.headers_mut());
+            Response::from(http::Response::from_parts(parts, body))
+        }
+        // Not reached: a builder given only extensions does not fail.
+        Err(_) => rebuild(response, |_| body),
+    }
 }
 
 /// `response` with its body mapped by `body`, everything else kept.

@@ -75,13 +75,67 @@ const SCAN_HEADERS: usize = 16;
 impl lark_errors::diagnose::Headers for HeaderMapHeaders<'_> {
     fn header(&self, name: &str) -> Option<&str> {
         // A response has a handful of headers: comparing their (lowercase) names costs
-        // less than parsing `name` into a `HeaderName` and hashing it. The first value of
-        // the first name that matches, as `get` gives; a long map is looked up by hash.
+        // less than parsing `name` into a `HeaderName` and hashing it (or than hashing a
+        // prepared one: measured). The first value of the first name that matches, as
+        // `get` gives; a long map is looked up by hash.
         let value = if self.0.len() <= SCAN_HEADERS {
             self.0.iter().find(|(k, _)| k.as_str().eq_ignore_ascii_case(name)).map(|(_, v)| v)
         } else {
             self.0.get(name)
         };
         value.and_then(|v| v.to_str().ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lark_errors::diagnose::Headers;
+    use lark_errors::platform::header;
+
+    /// Whatever the path (a scan of a short map, a hash lookup in a long one), the answer is the first
+    /// value `HeaderMap::get` gives for the name in lower case.
+    #[test]
+    fn header_lookup_agrees_with_header_map_get() {
+        let known = [
+            header::LOG_ID,
+            header::RATELIMIT_LIMIT,
+            header::RATELIMIT_RESET,
+            header::REQUEST_ID,
+            header::RETRY_AFTER,
+            header::DATE,
+        ];
+        let others = ["content-type", "x-custom", "x-tt-logid2", "x-tt-logi", ""];
+        for filler in [0, 3, SCAN_HEADERS, SCAN_HEADERS + 5] {
+            let mut map = http::HeaderMap::new();
+            for i in 0..filler {
+                map.insert(
+                    http::HeaderName::try_from(format!("x-filler-{i}")).unwrap(),
+                    http::HeaderValue::from(i),
+                );
+            }
+            for (i, name) in known.iter().enumerate().filter(|(i, _)| i % 2 == 0) {
+                map.append(*name, http::HeaderValue::from(i));
+                map.append(*name, http::HeaderValue::from_static("second"));
+            }
+            map.insert("x-custom", http::HeaderValue::from_static("custom"));
+            map.insert("content-type", http::HeaderValue::from_static("application/json"));
+            for name in known.iter().chain(&others) {
+                for spelled in [name.to_string(), header::canonical(name), name.to_uppercase()] {
+                    let want = http::HeaderName::try_from(name.to_string())
+                        .ok()
+                        .and_then(|n| map.get(n))
+                        .and_then(|v| v.to_str().ok());
+                    assert_eq!(
+                        HeaderMapHeaders(&map).header(&spelled),
+                        want,
+                        "{spelled} of {filler}"
+                    );
+                }
+            }
+            assert_eq!(HeaderMapHeaders(&map).header("x-custom"), Some("custom"));
+            assert_eq!(HeaderMapHeaders(&map).header(header::LOG_ID), Some("0"));
+            assert_eq!(HeaderMapHeaders(&map).header(header::RATELIMIT_LIMIT), None);
+        }
     }
 }

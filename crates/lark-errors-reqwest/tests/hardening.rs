@@ -296,3 +296,125 @@ async fn a_reset_of_zero_waits_the_policys_minimum_between_sends() {
         assert!(pair[1] - pair[0] >= floor, "sends {:?} apart, floor {floor:?}", pair[1] - pair[0]);
     }
 }
+
+/// A server answering `GET /typed/{kind}` with an error body (so a diagnosis shows that
+/// it was read) under the content type `kind` names.
+async fn typed() -> String {
+    let router = axum::Router::new().route(
+        "/typed/{kind}",
+        get(|axum::extract::Path(kind): axum::extract::Path<String>| async move {
+            let body = format!(r#"{{"code":{},"msg":"internal error"}}"#, code::FREQUENCY_LIMIT);
+            let mut response = (StatusCode::OK, body).into_response();
+            let headers = response.headers_mut();
+            headers.remove(CONTENT_TYPE);
+            let content_type = match kind.as_str() {
+                "json" => Some("application/json"),
+                "json-charset" => Some("Application/JSON; charset=utf-8"),
+                "problem" => Some("application/problem+json"),
+                "bytes" => Some("application/octet-stream"),
+                "text" => Some("text/plain; charset=utf-8"),
+                _ => None,
+            };
+            if let Some(ct) = content_type {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static(ct));
+            }
+            headers.insert(header::LOG_ID, HeaderValue::from_static("log-typed"));
+            response
+        }),
+    );
+    serve(router).await
+}
+
+/// A 2xx is read and diagnosed when it is JSON (any case, any `+json`) or says nothing of
+/// its type; a 2xx of another type (a file download) is passed through unread. Either
+/// way the caller gets the status, headers, URL and body the server sent.
+#[tokio::test]
+async fn a_2xx_is_read_when_json_or_untyped_and_passed_through_otherwise() {
+    let base = typed().await;
+    let policy = RetryPolicy::default().with_max_attempts(1);
+    let client = plain_client(LarkMiddleware::new().with_policy(policy), reqwest::Client::new());
+    for (kind, read) in [
+        ("json", true),
+        ("json-charset", true),
+        ("problem", true),
+        ("none", true),
+        ("bytes", false),
+        ("text", false),
+    ] {
+        let url = format!("{base}/typed/{kind}");
+        let response = within(10, kind, client.get(&url).send()).await.unwrap();
+        assert_eq!(response.diagnosis().is_some(), read, "{kind}");
+        if read {
+            let d = response.diagnosis().unwrap();
+            assert_eq!(d.code, Some(i64::from(code::FREQUENCY_LIMIT)), "{kind}");
+            assert_eq!(d.log_id.as_deref(), Some("log-typed"), "{kind}");
+            assert_eq!(d.http_status, Some(200), "{kind}");
+        }
+        assert_eq!(response.status(), StatusCode::OK, "{kind}");
+        assert_eq!(response.url().as_str(), url, "{kind}");
+        assert_eq!(response.version(), reqwest::Version::HTTP_11, "{kind}");
+        assert_eq!(response.headers()[header::LOG_ID], "log-typed", "{kind}");
+        // The connection's own extension, which reqwest's `remote_addr` reads, is kept.
+        assert!(response.remote_addr().is_some_and(|a| a.ip().is_loopback()), "{kind}");
+        let body = response.text().await.unwrap();
+        assert!(body.contains(&code::FREQUENCY_LIMIT.to_string()), "{kind}: {body}");
+    }
+}
+
+/// A server answering `GET /ports/{sized|chunked}` with a success body (with a
+/// `Content-Length`, or streamed without one), recording the client port of each
+/// request.
+async fn port_recorder() -> (String, Arc<Mutex<Vec<u16>>>) {
+    use axum::extract::{ConnectInfo, Path};
+    let ports = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&ports);
+    let router = axum::Router::new().route(
+        "/ports/{kind}",
+        get(
+            move |ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+                  Path(kind): Path<String>| {
+                log.lock().unwrap().push(peer.port());
+                async move {
+                    let success = r#"{"code":0,"msg":"success","data":{}}"#;
+                    let body = match kind.as_str() {
+                        "sized" => Body::from(success),
+                        _ => Body::from_stream(stream::iter([Ok::<_, Infallible>(Bytes::from(
+                            success,
+                        ))])),
+                    };
+                    let mut response = Response::new(body);
+                    response
+                        .headers_mut()
+                        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                    response
+                }
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
+    (format!("http://{addr}"), ports)
+}
+
+/// The middleware reads a body to its end (a sized one by its count, a streamed one to
+/// the last frame), so the connection goes back to the pool: sequential calls share one.
+#[tokio::test]
+async fn bodies_read_for_diagnosis_leave_the_connection_reusable() {
+    let (base, ports) = port_recorder().await;
+    let client = plain_client(LarkMiddleware::new(), reqwest::Client::new());
+    for kind in ["sized", "chunked"] {
+        ports.lock().unwrap().clear();
+        for _ in 0..20 {
+            let response =
+                within(10, kind, client.get(format!("{base}/ports/{kind}")).send()).await.unwrap();
+            assert!(response.diagnosis().unwrap().is_success(), "{kind}");
+            assert_eq!(response.text().await.unwrap(), r#"{"code":0,"msg":"success","data":{}}"#);
+        }
+        let mut seen = ports.lock().unwrap().clone();
+        assert_eq!(seen.len(), 20, "{kind}");
+        seen.dedup();
+        assert_eq!(seen.len(), 1, "{kind}: one connection for sequential calls");
+    }
+}
