@@ -496,6 +496,58 @@ mod tests {
     }
 
     #[test]
+    fn an_integral_float_is_a_code_only_below_9e15() {
+        // Below 2^53 (about 9.007e15) every integer is an f64; the bound is 9e15.
+        let code = |body: &str| parse(body.as_bytes()).map(|b| b.code);
+        assert_eq!(code(r#"{"code":8.5e15}"#), Ok(Some(8_500_000_000_000_000)));
+        assert_eq!(code(r#"{"code":-8.5e15}"#), Ok(Some(-8_500_000_000_000_000)));
+        for at_or_above in ["9e15", "-9e15", "9000000000000001.0", "1e300"] {
+            let body = format!(r#"{{"code":{at_or_above}}}"#);
+            assert!(matches!(code(&body), Err(BodyError::BadCode { .. })), "{body}");
+        }
+    }
+
+    #[test]
+    fn a_bad_code_is_described_by_its_value_shortened_to_64_characters() {
+        let text = |body: &str| match parse(body.as_bytes()) {
+            Err(BodyError::BadCode { text }) => text,
+            other => panic!("{body}: {other:?}"),
+        };
+        assert_eq!(text(r#"{"code":"abc"}"#), r#""abc""#);
+        assert_eq!(text(r#"{"code":"a\"b"}"#), r#""a\"b""#);
+        assert_eq!(text(r#"{"code":1.5}"#), "1.5");
+        assert_eq!(text(r#"{"code":18446744073709551615}"#), (u64::MAX as f64).to_string());
+        assert_eq!(text(r#"{"code":{"a":1}}"#), "an object or array");
+        assert_eq!(text(r#"{"code":[1500]}"#), "an object or array");
+        // Characters, not bytes: the Debug form of a long string, cut at 64.
+        let long = "飞".repeat(100);
+        let cut = text(&format!(r#"{{"code":"{long}"}}"#));
+        assert_eq!(cut, format!("{long:?}").chars().take(64).collect::<String>());
+        assert_eq!(cut.chars().count(), 64);
+        assert_eq!(
+            BodyError::BadCode { text: text(r#"{"code":1.5}"#) }.to_string(),
+            "`code` is not an integer: 1.5"
+        );
+    }
+
+    /// serde_json gives every visitor only the types it reads, so their `expecting`
+    /// texts show only when another deserializer hands them something else (bytes).
+    #[test]
+    fn each_visitor_says_what_it_expects() {
+        use serde::de::value::{BytesDeserializer, Error};
+        fn expects<'de, T: Deserialize<'de>>() -> String {
+            match T::deserialize(BytesDeserializer::<Error>::new(b"x")) {
+                Ok(_) => panic!("bytes were accepted"),
+                Err(e) => e.to_string(),
+            }
+        }
+        assert_eq!(expects::<Scalar<'_>>(), "invalid type: byte array, expected any JSON value");
+        assert_eq!(expects::<Root<'_>>(), "invalid type: byte array, expected any JSON value");
+        assert_eq!(expects::<Objects<'_>>(), "invalid type: byte array, expected any JSON value");
+        assert_eq!(expects::<Name>(), "invalid type: byte array, expected an object key");
+    }
+
+    #[test]
     fn details_challenges_and_the_oauth_shape() {
         let b = parse(
             br#"{"code":1,"data":{"challenge_url":"https://c","hint":"verify"},

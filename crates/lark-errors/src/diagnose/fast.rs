@@ -37,34 +37,32 @@ pub(super) fn success(body: &[u8]) -> Option<Option<&str>> {
     s.eat(b'{')?;
     let (mut code, mut msg, mut data) = (false, None, false);
     s.ws();
-    if s.peek()? != b'}' {
-        loop {
-            let key = s.string()?;
-            s.ws();
-            s.eat(b':')?;
-            s.ws();
-            match name(key) {
-                Name::Code if !code => {
-                    s.eat(b'0')?;
-                    code = true;
-                }
-                Name::Msg if msg.is_none() => msg = Some(s.string()?),
-                Name::Data if !data => {
-                    s.value(1, true)?;
-                    data = true;
-                }
-                Name::Other => s.value(1, false)?,
-                _ => return None,
+    // Members until the closing brace; `{}` has no code, so it is not a success and
+    // the first key's `string()` already refuses it.
+    loop {
+        let key = s.string()?;
+        s.ws();
+        s.eat(b':')?;
+        s.ws();
+        match name(key) {
+            Name::Code if !code => {
+                s.eat(b'0')?;
+                code = true;
             }
-            s.ws();
-            match s.next()? {
-                b',' => s.ws(),
-                b'}' => break,
-                _ => return None,
+            Name::Msg if msg.is_none() => msg = Some(s.string()?),
+            Name::Data if !data => {
+                s.value(1, true)?;
+                data = true;
             }
+            Name::Other => s.value(1, false)?,
+            _ => return None,
         }
-    } else {
-        s.i += 1;
+        s.ws();
+        match s.next()? {
+            b',' => s.ws(),
+            b'}' => break,
+            _ => return None,
+        }
     }
     s.ws();
     (code && s.i == body.len()).then_some(msg)
@@ -251,6 +249,12 @@ mod tests {
             r#"{"data":{"items":[{"chat_id":"oc_1","code":7,"msg":"x","error":{"log_id":"n"}}],
                 "has_more":false,"page_token":null,"total":-12},"msg":"ok","code":0,"extra":true}"#,
             r#"{"code":0,"data":[1,"hint",{"challenge_url":"nested, not data's own"}]}"#,
+            // Empty containers, alone and nested.
+            r#"{"code":0,"data":{"items":[],"ids":[[]],"more":[{}],"x":{"y":{}}}}"#,
+            // The longest integer of the grammar: 15 digits.
+            r#"{"code":0,"data":{"n":123456789012345,"m":-999999999999999}}"#,
+            // Zeros inside `data` (only `code` must be exactly `0`; they may be anything).
+            r#"{"code":0,"data":{"total":0,"offset":-0,"pages":[0,10,-20]}}"#,
         ] {
             assert!(agree(body.as_bytes()), "not on the fast path: {body}");
         }
@@ -266,9 +270,20 @@ mod tests {
             r#"{"code":00}"#,
             r#"{"code":0e0}"#,
             r#"{"code":0,"code":1}"#,
+            // `code` exactly once, even when each says 0.
+            r#"{"code":0,"code":0}"#,
+            // No code at all (a success at 2xx, but the full read's to say).
+            "{}",
+            " { } ",
             r#"{"code":1,"code":0}"#,
             r#"{"c\u006fde":0}"#,
             r#"{"code":0,"msg":"a\"b"}"#,
+            // Escapes the full read decodes, and a raw control character it refuses.
+            r#"{"code":0,"msg":"a\\b"}"#,
+            r#"{"code":0,"msg":"a\nb"}"#,
+            r#"{"code":0,"msg":"a\u0062"}"#,
+            "{\"code\":0,\"msg\":\"a\tb\"}",
+            "{\"code\":0,\"x\":\"\u{1f}\"}",
             r#"{"code":0,"msg":7}"#,
             r#"{"code":0,"msg":"x","msg":"y"}"#,
             r#"{"code":0,"log_id":"L"}"#,
@@ -295,6 +310,39 @@ mod tests {
         // Not UTF-8 (serde_json does not check a string it skips; the fast path does).
         assert!(!agree(b"{\"code\":0,\"msg\":\"\xff\"}"));
         assert!(!agree(b"{\"code\":0,\"x\":\"\xff\"}"));
+    }
+
+    /// A success whose `data` nests a container per byte of `opens` (`[` or `{`), the
+    /// first being `data`'s value itself.
+    fn nested(opens: &str) -> String {
+        let mut body = String::from(r#"{"code":0,"data":"#);
+        for c in opens.chars() {
+            body.push_str(if c == '{' { r#"{"a":"# } else { "[" });
+        }
+        body.push('0');
+        for c in opens.chars().rev() {
+            body.push(if c == '{' { '}' } else { ']' });
+        }
+        body.push('}');
+        body
+    }
+
+    #[test]
+    fn nesting_is_followed_to_max_depth_and_no_deeper() {
+        // The envelope is depth 1, so `data` may open MAX_DEPTH - 1 containers.
+        let most = super::MAX_DEPTH - 1;
+        for c in ["[", "{"] {
+            assert!(agree(nested(&c.repeat(most)).as_bytes()), "{c} x {most}");
+            assert!(!agree(nested(&c.repeat(most + 1)).as_bytes()), "{c} x {}", most + 1);
+        }
+        // One deeper than the limit through the other kind of container: each kind
+        // checks the depth itself.
+        for (outer, inner) in [("[", "{"), ("{", "[")] {
+            let opens = outer.repeat(most) + inner;
+            assert!(!agree(nested(&opens).as_bytes()), "{opens}");
+            let opens = outer.repeat(most - 1) + inner;
+            assert!(agree(nested(&opens).as_bytes()), "{opens}");
+        }
     }
 
     /// Pieces of bodies, tricky ones included: nested and quoted `code`s, escapes,
