@@ -847,6 +847,117 @@ fn sub_entry(parent: u32, msg: &str, api: Option<&Api>) -> Option<&'static Entry
 mod tests {
     use super::*;
 
+    /// The words of methods, layers and app types, and the `Display` of APIs, as the
+    /// README and the JSON names give them.
+    #[test]
+    fn names_read_as_the_docs_write_them() {
+        for m in [Method::Get, Method::Post, Method::Put, Method::Patch, Method::Delete] {
+            assert_eq!(m.to_string(), m.as_str());
+            assert_eq!(m.as_str().parse::<Method>(), Ok(m));
+            assert!(UnknownMethod.to_string().contains(m.as_str()), "{m}");
+        }
+        assert!(UnknownMethod.to_string().starts_with("unknown HTTP method"));
+        for (layer, name) in
+            [(Layer::Api, "api"), (Layer::Generic, "generic"), (Layer::AcrossApis, "across_apis")]
+        {
+            assert_eq!((layer.as_str(), layer.to_string()), (name, name.to_owned()));
+        }
+        // The pages' own words for the app types (支持的应用类型).
+        assert_eq!(AppType::Custom.as_zh(), "自建应用");
+        assert_eq!(AppType::Store.as_zh(), "商店应用");
+        for api in apis() {
+            assert_eq!(api.to_string(), format!("{} {}", api.method().as_str(), api.path()));
+        }
+    }
+
+    /// Each API's URL is its page's, host included; for nearly all its path is the
+    /// API's template (a few pages write the URL of a v2 API differently).
+    #[test]
+    fn every_url_is_the_host_and_nearly_always_the_path_template() {
+        let mut same = 0;
+        for api in apis() {
+            assert!(api.url().starts_with("https://"), "{api}: {}", api.url());
+            same += usize::from(path_of(api.url()) == api.path());
+        }
+        assert!(same * 100 > apis().len() * 95, "{same} of {}", apis().len());
+    }
+
+    /// A tier's windows are exactly its given limits, shortest period first, and
+    /// `from_windows` builds a tier from any one of them.
+    #[test]
+    fn windows_are_the_given_limits() {
+        let periods = [1, 60, 3_600, 86_400].map(Duration::from_secs);
+        let mut tiers = 0;
+        for tier in apis().iter().filter_map(Api::rate_limit) {
+            let RateLimit::Windows { per_second, per_minute, per_hour, per_day } = tier else {
+                assert_eq!(tier.windows().count(), 0, "a special tier has no windows");
+                continue;
+            };
+            let given: Vec<(u32, Duration)> = [per_second, per_minute, per_hour, per_day]
+                .into_iter()
+                .zip(periods)
+                .filter_map(|(limit, period)| limit.map(|l| (l, period)))
+                .collect();
+            let windows: Vec<(u32, Duration)> =
+                tier.windows().map(|w| (w.limit(), w.period())).collect();
+            assert_eq!(windows, given, "{tier}");
+            tiers += 1;
+        }
+        assert!(tiers > apis().len() / 2, "{tiers}");
+        for i in 0..4 {
+            let mut limits = [None; 4];
+            limits[i] = Some(7 + i as u32);
+            let tier = RateLimit::from_windows(limits[0], limits[1], limits[2], limits[3])
+                .unwrap_or_else(|| panic!("one window given: {limits:?}"));
+            let windows: Vec<(u32, Duration)> =
+                tier.windows().map(|w| (w.limit(), w.period())).collect();
+            assert_eq!(windows, [(7 + i as u32, periods[i])]);
+        }
+        assert_eq!(RateLimit::from_windows(None, None, None, None), None);
+    }
+
+    /// Every top-level per-API entry belongs to exactly the meaning `meaning` gives,
+    /// whose APIs are its entries' and whose token is its first entry's; generic
+    /// entries and sub-code rows have none.
+    #[test]
+    fn an_entry_is_in_its_meaning() {
+        let (mut top, mut sub, mut with_apis) = (0, 0, 0);
+        for e in api_entries() {
+            let meaning = e.meaning();
+            if e.parent_code().is_some() {
+                assert_eq!(meaning, None, "a sub-code row has no meaning of its own");
+                sub += 1;
+                continue;
+            }
+            let meaning = meaning.unwrap_or_else(|| panic!("{} has a meaning", e.code()));
+            assert!(meaning.entries().iter().any(|m| std::ptr::eq(m, e)));
+            assert!(meaning.entries().iter().all(|m| m.code() == e.code()));
+            let apis: Vec<&Api> = meaning.entries().iter().filter_map(Entry::api).collect();
+            assert_eq!(meaning.apis().collect::<Vec<_>>(), apis);
+            with_apis += usize::from(!apis.is_empty());
+            assert_eq!(meaning.token(), meaning.entry().token());
+            assert_eq!(meaning.token(), e.token());
+            assert_eq!((meaning.category(), meaning.action()), (e.category(), e.action()));
+            top += 1;
+        }
+        assert!(top > 1000 && sub > 10, "{top} top-level, {sub} sub-code rows");
+        assert!(with_apis * 10 > top * 9, "{with_apis} of {top} meanings name APIs");
+        for e in crate::catalog::entries() {
+            assert_eq!(e.meaning(), None, "generic {}", e.code());
+        }
+    }
+
+    /// The pages behind the APIs and their entries, each once, sorted by file.
+    #[test]
+    fn api_pages_are_the_sources_of_apis_and_entries() {
+        let pages = api_pages();
+        assert!(pages.windows(2).all(|w| w[0].file < w[1].file));
+        let listed = |s: &Source| pages.iter().any(|p| p.file == s.file);
+        assert!(apis().iter().all(|a| listed(a.source())));
+        assert!(api_entries().iter().all(|e| listed(e.source())));
+        assert!(pages.len() > 100, "{}", pages.len());
+    }
+
     #[test]
     fn path_of_strips_host_query_and_fragment() {
         for (url, path) in [
