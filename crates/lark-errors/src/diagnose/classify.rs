@@ -231,6 +231,7 @@ pub(super) fn decide(r: &Response<'_>) -> Diagnosis {
 /// The diagnosis of a body the success fast path recognised (`code` 0, `msg`, nothing
 /// else a diagnosis reads): what [`decide`] gives for it, without the chain. The fast
 /// path's property test and fuzz target compare the two.
+#[cfg(feature = "json")]
 pub(super) fn plain_success(
     status: Option<u16>,
     headers: &dyn Headers,

@@ -280,4 +280,26 @@ mod tests {
         assert_eq!(Scanner::with_chunk_size(1).chunk, 16 * 1024);
         assert_eq!(Scanner::with_chunk_size(100_000).chunk, 100_000);
     }
+
+    /// A line's codes are kept in a short list while it has at most `FEW` (no hash set
+    /// for the usual line), then in a set (so a line of a million codes stays linear),
+    /// and a line's set is dropped, not kept, when the next line starts.
+    #[test]
+    fn seen_codes_switch_from_a_list_to_a_set_past_few() {
+        let mut seen = SeenCodes::default();
+        for code in 0..SeenCodes::FEW as u32 {
+            assert!(seen.insert(code));
+            assert!(seen.many.is_empty(), "a set for only {} codes", code + 1);
+        }
+        assert!(!seen.insert(0));
+        assert_eq!(seen.few.len(), SeenCodes::FEW);
+        assert!(seen.insert(1_000));
+        assert!(seen.few.is_empty());
+        assert_eq!(seen.many.len(), SeenCodes::FEW + 1);
+        assert!(!seen.insert(3) && !seen.insert(1_000) && seen.insert(1_001));
+        seen.clear();
+        assert!(seen.few.is_empty() && seen.many.is_empty());
+        assert_eq!(seen.many.capacity(), 0, "the set is dropped");
+        assert!(seen.insert(3), "a new line sees its codes anew");
+    }
 }
