@@ -872,6 +872,7 @@ mod tests {
 
     /// Each API's URL is its page's, host included; for nearly all its path is the
     /// API's template (a few pages write the URL of a v2 API differently).
+    #[cfg(feature = "apis")]
     #[test]
     fn every_url_is_the_host_and_nearly_always_the_path_template() {
         let mut same = 0;
@@ -884,6 +885,7 @@ mod tests {
 
     /// A tier's windows are exactly its given limits, shortest period first, and
     /// `from_windows` builds a tier from any one of them.
+    #[cfg(feature = "apis")]
     #[test]
     fn windows_are_the_given_limits() {
         let periods = [1, 60, 3_600, 86_400].map(Duration::from_secs);
@@ -919,6 +921,7 @@ mod tests {
     /// Every top-level per-API entry belongs to exactly the meaning `meaning` gives,
     /// whose APIs are its entries' and whose token is its first entry's; generic
     /// entries and sub-code rows have none.
+    #[cfg(feature = "apis")]
     #[test]
     fn an_entry_is_in_its_meaning() {
         let (mut top, mut sub, mut with_apis) = (0, 0, 0);
@@ -948,6 +951,7 @@ mod tests {
     }
 
     /// The pages behind the APIs and their entries, each once, sorted by file.
+    #[cfg(feature = "apis")]
     #[test]
     fn api_pages_are_the_sources_of_apis_and_entries() {
         let pages = api_pages();
