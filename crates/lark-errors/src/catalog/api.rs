@@ -962,6 +962,84 @@ mod tests {
         assert!(pages.len() > 100, "{}", pages.len());
     }
 
+    /// `resolve_with`'s choice within one layer and across meanings, recomputed from its
+    /// documented rule for every code: best match quality, then most literal text, then
+    /// (across meanings) most entries, then page order; a message nothing matches takes
+    /// the generic entry, else the most documented meaning.
+    #[cfg(feature = "apis")]
+    #[test]
+    fn resolution_follows_its_documented_order_for_every_code() {
+        use std::cmp::Reverse;
+        let (mut generic_ties, mut meaning_ties, mut unmatched_not_first) = (0, 0, 0);
+        let mut codes: Vec<u32> = api_entries().iter().map(|e| e.code()).collect();
+        codes.extend(crate::catalog::entries().iter().map(|e| e.code()));
+        codes.sort_unstable();
+        codes.dedup();
+        for code in codes {
+            let generic = lookup(code);
+            let meanings = crate::catalog::meanings(code);
+            if generic.is_empty() && meanings.is_empty() {
+                continue; // only sub-code rows: resolved under their parent
+            }
+            let mut messages: Vec<&str> = generic.iter().map(|e| e.message()).collect();
+            messages.extend(meanings.iter().map(|m| m.entry().message()));
+            for msg in messages {
+                let got = resolve_with(code, msg, None).expect("a documented code resolves");
+                // The generic layer: the first of the best (quality, literal) matches.
+                let ranked: Vec<_> = generic
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, e)| {
+                        e.template()
+                            .matches(msg)
+                            .map(|t| ((t.quality, t.literal_len), Reverse(i), e))
+                    })
+                    .collect();
+                if let Some(best) = ranked.iter().max_by_key(|r| (r.0, r.1)) {
+                    generic_ties +=
+                        usize::from(ranked.iter().filter(|r| r.0 == best.0).count() > 1);
+                    assert!(std::ptr::eq(got.entry, best.2), "{code} {msg:?}: generic");
+                    assert_eq!(got.layer, Layer::Generic);
+                    continue;
+                }
+                // Across meanings: best quality, literal text, entries; then page order.
+                let ranked: Vec<_> = meanings
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, m)| {
+                        let t = m.entry().template().matches(msg)?;
+                        Some(((t.quality, t.literal_len, m.entries().len()), Reverse(i), m))
+                    })
+                    .collect();
+                let best =
+                    ranked.iter().max_by_key(|r| (r.0, r.1)).expect("its own message matches");
+                meaning_ties += usize::from(ranked.iter().filter(|r| r.0 == best.0).count() > 1);
+                assert!(std::ptr::eq(got.entry, best.2.entry()), "{code} {msg:?}: across APIs");
+                assert_eq!(got.layer, Layer::AcrossApis);
+            }
+            // A message nothing matches: the generic entry, else the most documented
+            // meaning (the last of the largest, as `max_by_key` gives).
+            let got = resolve_with(code, "\u{1}", None).expect("a documented code resolves");
+            assert_eq!(got.quality, None);
+            match generic.first() {
+                Some(first) => assert!(std::ptr::eq(got.entry, first), "{code}"),
+                None => {
+                    let most = meanings.iter().max_by_key(|m| m.entries().len()).unwrap();
+                    assert!(std::ptr::eq(got.entry, most.entry()), "{code}: unmatched");
+                    unmatched_not_first +=
+                        usize::from(!std::ptr::eq(most.entry(), meanings[0].entry()));
+                }
+            }
+        }
+        // The orders above are not vacuous: ties across meanings and a largest meaning
+        // that is not the first occur in the catalog (ties within the generic page may
+        // not: its duplicate rows differ in wording).
+        assert!(
+            meaning_ties > 0 && unmatched_not_first > 0,
+            "{meaning_ties} meaning ties, {unmatched_not_first} unmatched, {generic_ties} generic ties"
+        );
+    }
+
     #[test]
     fn path_of_strips_host_query_and_fragment() {
         for (url, path) in [
@@ -971,6 +1049,9 @@ mod tests {
             ("/open-apis/a/", "/open-apis/a/"),
             ("  /open-apis/a  ", "/open-apis/a"),
             ("https://open.feishu.cn", ""),
+            // A short host: what follows `://` is the host, whatever its length.
+            ("http://h/open-apis/im/v1/chats", "/open-apis/im/v1/chats"),
+            ("ws://a/p", "/p"),
             ("", ""),
         ] {
             assert_eq!(path_of(url), path, "{url}");
