@@ -569,23 +569,12 @@ fn export_markdown_has_a_row_per_entry_and_api() {
 #[test]
 fn the_readme_states_what_an_export_holds() {
     // The counts the README gives for the export are the catalog's.
-    let thousands = |n: usize| {
-        let s = n.to_string();
-        let mut out = String::new();
-        for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        out
-    };
     let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
     let claim = format!(
         "{} generic entries, {} APIs and {} per-API entries",
         lark_errors::entries().len(),
-        thousands(lark_errors::apis().len()),
-        thousands(lark_errors::api_entries().len())
+        common::thousands(lark_errors::apis().len() as u64),
+        common::thousands(lark_errors::api_entries().len() as u64)
     );
     assert!(readme.contains(&claim), "the README says {claim:?}");
 }

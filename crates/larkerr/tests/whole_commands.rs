@@ -3,12 +3,14 @@
 //! `larkerr doc check` on pages that start with a byte order mark or are cut in the
 //! middle of a link.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
-use assert_cmd::Command;
+use common::{repo, thousands};
 use insta::assert_snapshot;
 use serde_json::Value;
 
@@ -16,14 +18,10 @@ const ZH: &str = "data/sources/feishu-generic-error-code.zh.2025-08-20.md";
 const API_PAGES: &str = "data/sources/feishu-api-pages.zh.2026-01-09";
 const BOM: &str = "\u{FEFF}";
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 /// Runs `larkerr ARGS` in `dir` (so that paths in the output are relative and stable).
 fn larkerr_in(dir: &Path, args: &[&str], stdin: Option<Vec<u8>>) -> Output {
-    let mut cmd = Command::cargo_bin("larkerr").unwrap();
-    cmd.env("NO_COLOR", "1").current_dir(dir).args(args);
+    let mut cmd = common::larkerr();
+    cmd.current_dir(dir).args(args);
     if let Some(input) = stdin {
         cmd.write_stdin(input);
     }
@@ -51,26 +49,12 @@ fn front_matter(page: &str, key: &str) -> String {
 /// How many distinct undocumented codes `scan` remembers, as its JSON schema documents
 /// it ("... beyond the N distinct ones remembered").
 fn undocumented_cap() -> usize {
-    let schema: Value = serde_json::from_str(
-        &fs::read_to_string(workspace().join("schemas/scan.schema.json")).unwrap(),
-    )
-    .unwrap();
+    let schema: Value =
+        serde_json::from_str(&fs::read_to_string(repo().join("schemas/scan.schema.json")).unwrap())
+            .unwrap();
     let said = schema["properties"]["not_listed"]["description"].as_str().unwrap();
     let before = said.split(" distinct ones remembered").next().unwrap();
     before.rsplit(' ').next().unwrap().parse().unwrap_or_else(|_| panic!("no cap in {said:?}"))
-}
-
-/// `n` with a comma between each three digits, as the human report writes counts.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
 }
 
 #[test]
@@ -90,7 +74,7 @@ fn scan_reports_every_code_of_a_line_of_800_000() {
     let cap = undocumented_cap();
     assert!(undocumented.len() > cap);
 
-    let o = larkerr_in(&workspace(), &["scan", "--json", "-"], Some(log.clone().into_bytes()));
+    let o = larkerr_in(&repo(), &["scan", "--json", "-"], Some(log.clone().into_bytes()));
     assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
     let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
     // Every code once on the first line (a repeat on a line counts once), one on the
@@ -117,7 +101,7 @@ fn scan_reports_every_code_of_a_line_of_800_000() {
     assert_eq!(repeated["last"]["line"], 2);
 
     // The human report says the same.
-    let o = larkerr_in(&workspace(), &["scan", "-"], Some(log.into_bytes()));
+    let o = larkerr_in(&repo(), &["scan", "-"], Some(log.into_bytes()));
     assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
     let out = text(&o.stdout);
     let head = out.lines().next().unwrap();
@@ -139,7 +123,7 @@ fn scan_reports_every_code_of_a_line_of_800_000() {
 
 #[test]
 fn doc_check_of_a_page_with_a_byte_order_mark_keeps_its_title_and_source() {
-    let page = fs::read_to_string(workspace().join(ZH)).unwrap();
+    let page = fs::read_to_string(repo().join(ZH)).unwrap();
     let title = front_matter(&page, "title");
     let source = front_matter(&page, "source_url");
     let dir = tempfile::tempdir().unwrap();
@@ -171,7 +155,7 @@ fn doc_check_of_a_page_with_a_byte_order_mark_keeps_its_title_and_source() {
 
 /// A copy of the vendored API pages' `rel` in a folder of its own, changed by `edit`.
 fn api_folder(rel: &str, edit: impl FnOnce(&str) -> String) -> (tempfile::TempDir, String) {
-    let page = fs::read_to_string(workspace().join(API_PAGES).join(rel)).unwrap();
+    let page = fs::read_to_string(repo().join(API_PAGES).join(rel)).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pages").join(rel);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -199,7 +183,7 @@ fn doc_check_of_api_pages_with_a_byte_order_mark_reads_them_as_without() {
 
     let (old, new) = (plain.path().join("pages"), marked.path().join("pages"));
     let args = ["doc", "diff", "--json", old.to_str().unwrap(), new.to_str().unwrap()];
-    let o = larkerr_in(&workspace(), &args, None);
+    let o = larkerr_in(&repo(), &args, None);
     assert_eq!(o.status.code(), Some(0), "stderr: {}", text(&o.stderr));
     let d: Value = serde_json::from_slice(&o.stdout).unwrap();
     for key in ["added", "removed", "changed"] {
@@ -216,7 +200,7 @@ fn cut_mid_link(page: &str) -> (String, usize) {
 
 #[test]
 fn doc_check_of_a_page_cut_mid_link_reports_it() {
-    let page = fs::read_to_string(workspace().join(ZH)).unwrap();
+    let page = fs::read_to_string(repo().join(ZH)).unwrap();
     let (cut, line) = cut_mid_link(&page);
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("page.md"), &cut).unwrap();
