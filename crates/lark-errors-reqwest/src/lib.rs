@@ -74,20 +74,24 @@ const SCAN_HEADERS: usize = 16;
 
 impl lark_errors::diagnose::Headers for HeaderMapHeaders<'_> {
     fn header(&self, name: &str) -> Option<&str> {
-        // A response has a handful of headers: comparing their (lowercase) names costs
-        // less than parsing `name` into a `HeaderName` and hashing it (or than hashing a
-        // prepared one: measured). The first value of the first name that matches, as
-        // `get` gives; a long map is looked up by hash.
+        // A response has a handful of headers: comparing their names costs less than
+        // parsing `name` into a `HeaderName` and hashing it (or than hashing a prepared
+        // one: measured). The first value of the first name that matches, as `get`
+        // gives; a long map is looked up by hash.
         let value = if self.0.len() <= SCAN_HEADERS {
-            // Names in the map are lower case: one in lower case compares as it is.
-            let lower = !name.bytes().any(|b| b.is_ascii_uppercase());
-            let same = |k: &str| if lower { k == name } else { k.eq_ignore_ascii_case(name) };
-            self.0.iter().find(|(k, _)| same(k.as_str())).map(|(_, v)| v)
+            self.0.iter().find(|(k, _)| is_named(k.as_str(), name)).map(|(_, v)| v)
         } else {
             self.0.get(name)
         };
         value.and_then(|v| v.to_str().ok())
     }
+}
+
+/// Whether header `key` is `name` in any case: names in a map are lower case, so one
+/// of another length is not it, and one in lower case compares as it is.
+#[inline]
+fn is_named(key: &str, name: &str) -> bool {
+    key.len() == name.len() && (key == name || key.eq_ignore_ascii_case(name))
 }
 
 #[cfg(test)]

@@ -229,28 +229,33 @@ enum Root<'a> {
 
 /// The name of a key (every key the diagnosis reads, at any level).
 pub(super) fn name(key: &str) -> Name {
+    name_of(key.as_bytes())
+}
+
+/// [`name`] of a key's bytes.
+pub(super) fn name_of(key: &[u8]) -> Name {
     match key {
-        "code" => Name::Code,
-        "msg" => Name::Msg,
-        "log_id" => Name::LogId,
-        "message" => Name::Message,
-        "troubleshooter" => Name::Troubleshooter,
-        "key" => Name::Key,
-        "value" => Name::Value,
-        "type" => Name::Type,
-        "subject" => Name::Subject,
-        "description" => Name::Description,
-        "field" => Name::Field,
-        "url" => Name::Url,
-        "challenge_url" => Name::ChallengeUrl,
-        "hint" => Name::Hint,
-        "error_description" => Name::ErrorDescription,
-        "data" => Name::Data,
-        "error" => Name::Error,
-        "details" => Name::Details,
-        "permission_violations" => Name::PermissionViolations,
-        "field_violations" => Name::FieldViolations,
-        "helps" => Name::Helps,
+        b"code" => Name::Code,
+        b"msg" => Name::Msg,
+        b"log_id" => Name::LogId,
+        b"message" => Name::Message,
+        b"troubleshooter" => Name::Troubleshooter,
+        b"key" => Name::Key,
+        b"value" => Name::Value,
+        b"type" => Name::Type,
+        b"subject" => Name::Subject,
+        b"description" => Name::Description,
+        b"field" => Name::Field,
+        b"url" => Name::Url,
+        b"challenge_url" => Name::ChallengeUrl,
+        b"hint" => Name::Hint,
+        b"error_description" => Name::ErrorDescription,
+        b"data" => Name::Data,
+        b"error" => Name::Error,
+        b"details" => Name::Details,
+        b"permission_violations" => Name::PermissionViolations,
+        b"field_violations" => Name::FieldViolations,
+        b"helps" => Name::Helps,
         _ => Name::Other,
     }
 }

@@ -22,7 +22,7 @@
 //!
 //! It reads each byte once: linear in the body, no allocation.
 
-use super::body::{Name, name};
+use super::body::{Name, name_of};
 
 /// The deepest nesting the fast path follows (serde_json's own limit is 128).
 const MAX_DEPTH: usize = 32;
@@ -30,9 +30,12 @@ const MAX_DEPTH: usize = 32;
 /// The `msg` of a body that is plainly a success (`Some(None)`: one without `msg`), or
 /// `None` when the body needs the full read.
 pub(super) fn success(body: &[u8]) -> Option<Option<&str>> {
-    // Valid UTF-8 as a whole (one check), so every string between ASCII quotes is too.
-    let text = std::str::from_utf8(body).ok()?;
-    let mut s = Scan { text, b: body, i: 0 };
+    // Valid UTF-8 as a whole (one check, the cheaper one first: the envelope is
+    // usually ASCII), so every string between ASCII quotes is too.
+    if !body.is_ascii() {
+        std::str::from_utf8(body).ok()?;
+    }
+    let mut s = Scan { b: body, i: 0 };
     s.ws();
     s.eat(b'{')?;
     let (mut code, mut msg, mut data) = (false, None, false);
@@ -44,12 +47,13 @@ pub(super) fn success(body: &[u8]) -> Option<Option<&str>> {
         s.ws();
         s.eat(b':')?;
         s.ws();
-        match name(key) {
+        match name_of(key) {
             Name::Code if !code => {
                 s.eat(b'0')?;
                 code = true;
             }
-            Name::Msg if msg.is_none() => msg = Some(s.string()?),
+            // Valid UTF-8 (the body is), so the conversion only checks again.
+            Name::Msg if msg.is_none() => msg = Some(std::str::from_utf8(s.string()?).ok()?),
             Name::Data if !data => {
                 s.value(1, true)?;
                 data = true;
@@ -69,7 +73,6 @@ pub(super) fn success(body: &[u8]) -> Option<Option<&str>> {
 }
 
 struct Scan<'a> {
-    text: &'a str,
     b: &'a [u8],
     i: usize,
 }
@@ -101,18 +104,16 @@ impl<'a> Scan<'a> {
         (self.b.get(self.i..end)? == word).then(|| self.i = end)
     }
 
-    /// A string without escapes or control characters; its text.
-    fn string(&mut self) -> Option<&'a str> {
+    /// A string without escapes or control characters; its bytes between the quotes.
+    fn string(&mut self) -> Option<&'a [u8]> {
         self.eat(b'"')?;
-        let start = self.i;
-        loop {
-            match self.next()? {
-                b'"' => break,
-                b'\\' | 0..=0x1F => return None,
-                _ => {}
-            }
+        let rest = self.b.get(self.i..)?;
+        let len = rest.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+        if rest[len] != b'"' {
+            return None;
         }
-        self.text.get(start..self.i - 1)
+        self.i += len + 1;
+        Some(&rest[..len])
     }
 
     /// An integer of at most 15 digits.
@@ -164,7 +165,7 @@ impl<'a> Scan<'a> {
         }
         loop {
             let key = self.string()?;
-            if data && matches!(name(key), Name::ChallengeUrl | Name::Hint) {
+            if data && matches!(name_of(key), Name::ChallengeUrl | Name::Hint) {
                 return None;
             }
             self.ws();
