@@ -461,28 +461,20 @@ impl LarkMiddleware {
                 // across the wait before a re-send.
                 let (step, decision) = {
                     let mut response = response?;
-                    let diagnosis = match readable(&response, self.diagnosis_limit) {
-                        false => None,
-                        true => {
-                            let (limit, timeout) = (self.diagnosis_limit, self.read_timeout);
-                            match body::read_prefix(&mut response, limit, Some(timeout)).await {
-                                Prefix::Whole(bytes) => {
-                                    let diagnosis = diagnose(&response, &bytes, &mut api);
-                                    response = body::with_body(response, bytes.into());
-                                    Some(diagnosis)
-                                }
-                                Prefix::Partial(read, stop) => {
-                                    response = body::restore(response, read, stop);
-                                    None
-                                }
-                            }
+                    // Not read whole (a download, a long or stalled body): nothing to
+                    // decide from, passed on as it is.
+                    if !readable(&response, self.diagnosis_limit) {
+                        return Ok(response);
+                    }
+                    let (limit, timeout) = (self.diagnosis_limit, self.read_timeout);
+                    let bytes = match body::read_prefix(&mut response, limit, Some(timeout)).await {
+                        Prefix::Whole(bytes) => bytes,
+                        Prefix::Partial(read, stop) => {
+                            return Ok(body::restore(response, read, stop));
                         }
                     };
-                    let Some(diagnosis) = diagnosis else {
-                        // Not read whole (a download, a long or stalled body): nothing to
-                        // decide from.
-                        return Ok(response);
-                    };
+                    let diagnosis = diagnose(&response, &bytes, &mut api);
+                    let mut response = body::with_body(response, bytes.into());
                     if !diagnosis.is_success() {
                         // Only the decision on an error reads it (a success stops at once).
                         attempt.elapsed = started.elapsed();
