@@ -442,7 +442,7 @@ impl LarkMiddleware {
             } else {
                 Idempotency::NotIdempotent
             });
-            let mut attempts = Attempts { sent: 0, ..Attempts::default() };
+            let mut attempts = Attempts::default();
             loop {
                 attempts.sent += 1;
                 let slot = match &lane {
