@@ -227,12 +227,7 @@ enum Root<'a> {
     Other,
 }
 
-/// The name of a key (every key the diagnosis reads, at any level).
-pub(super) fn name(key: &str) -> Name {
-    name_of(key.as_bytes())
-}
-
-/// [`name`] of a key's bytes.
+/// The name of a key, from its bytes (every key the diagnosis reads, at any level).
 pub(super) fn name_of(key: &[u8]) -> Name {
     match key {
         b"code" => Name::Code,
@@ -295,7 +290,7 @@ impl<'de> Deserialize<'de> for Name {
                 f.write_str("an object key")
             }
             fn visit_str<E>(self, v: &str) -> Result<Name, E> {
-                Ok(name(v))
+                Ok(name_of(v.as_bytes()))
             }
         }
         d.deserialize_str(V)
