@@ -49,16 +49,15 @@ pub struct Args {
     json: bool,
 }
 
-/// Parses `Name: value`.
+/// Parses `Name: value` by the rule of every header the command line reads
+/// ([`http::header_line`]).
 fn parse_header(text: &str) -> Result<(String, String), String> {
-    let shown = crate::render::truncate(text, 60);
-    let (name, value) = text
-        .split_once(':')
-        .ok_or_else(|| format!("`{shown}` is not a header (expected `Name: value`)"))?;
-    if !http::is_field_name(name.trim()) {
-        return Err(format!("`{shown}` has no header name (expected `Name: value`)"));
-    }
-    Ok((name.trim().to_owned(), value.trim().to_owned()))
+    let Some((name, value)) = http::header_line(text) else {
+        let shown = crate::render::truncate(text, 60);
+        let why = if text.contains(':') { "has no header name" } else { "is not a header" };
+        return Err(format!("`{shown}` {why} (expected `Name: value`)"));
+    };
+    Ok((name.to_owned(), value.to_owned()))
 }
 
 /// Runs `larkerr classify`.
